@@ -1,0 +1,184 @@
+/** The error codes of the contract's catalog (CONTRACT.md section 4). */
+export type SessionErrorCode =
+  | 'invalid_request'
+  | 'missing_token'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'session_revoked'
+  | 'account_suspended'
+  | 'account_banned'
+  | 'insufficient_scope'
+  | 'forbidden'
+  | 'service_unavailable';
+
+/** The JSON body every rejection carries (the seed's error schema). */
+export interface SessionErrorBody {
+  error: SessionErrorCode;
+  message: string;
+  suspended_until?: string;
+  reason?: string;
+}
+
+export interface SessionErrorInit {
+  status: number;
+  error: SessionErrorCode;
+  message: string;
+  reason?: string;
+  suspendedUntil?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A rejection decided by sessionguard. Adapters turn it into a response with
+ * `status`, `headers` and `toJSON()`; nothing else is needed to answer.
+ */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  readonly status: number;
+  readonly error: SessionErrorCode;
+  readonly reason: string | undefined;
+  readonly suspendedUntil: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(init: SessionErrorInit) {
+    super(init.message);
+    this.status = init.status;
+    this.error = init.error;
+    this.reason = init.reason;
+    this.suspendedUntil = init.suspendedUntil;
+    this.headers = Object.freeze({ ...(init.headers ?? {}) });
+  }
+
+  toJSON(): SessionErrorBody {
+    const body: SessionErrorBody = { error: this.error, message: this.message };
+    if (this.suspendedUntil !== undefined) body.suspended_until = this.suspendedUntil;
+    if (this.reason !== undefined) body.reason = this.reason;
+    return body;
+  }
+}
+
+export function isSessionError(value: unknown): value is SessionError {
+  return value instanceof SessionError;
+}
+
+/** Quotes a value for an RFC 7235 auth-param (quoted-string). */
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[\r\n]/g, ' ')}"`;
+}
+
+/** Builds errors with the realm baked in, so every 401/403 carries the same challenge. */
+export class ErrorFactory {
+  private readonly realmParam: string;
+
+  constructor(realm: string) {
+    this.realmParam = `realm=${quoted(realm)}`;
+  }
+
+  invalidRequest(reason: string, message: string): SessionError {
+    return new SessionError({ status: 400, error: 'invalid_request', reason, message });
+  }
+
+  missingToken(): SessionError {
+    return new SessionError({
+      status: 401,
+      error: 'missing_token',
+      message: 'No session token was sent: use an Authorization Bearer header or the session cookie.',
+      headers: { 'WWW-Authenticate': `Bearer ${this.realmParam}` },
+    });
+  }
+
+  invalidToken(reason: string, message: string): SessionError {
+    return new SessionError({
+      status: 401,
+      error: 'invalid_token',
+      reason,
+      message,
+      headers: { 'WWW-Authenticate': this.invalidTokenChallenge(message) },
+    });
+  }
+
+  tokenExpired(): SessionError {
+    const message = 'The session token has expired: refresh it and retry.';
+    return new SessionError({
+      status: 401,
+      error: 'token_expired',
+      message,
+      headers: { 'WWW-Authenticate': this.invalidTokenChallenge(message) },
+    });
+  }
+
+  sessionRevoked(reason: 'session_revoked' | 'token_revoked'): SessionError {
+    const message =
+      reason === 'session_revoked' ? 'This session has been revoked.' : 'This token has been revoked.';
+    return new SessionError({
+      status: 401,
+      error: 'session_revoked',
+      reason,
+      message,
+      headers: { 'WWW-Authenticate': this.invalidTokenChallenge(message) },
+    });
+  }
+
+  accountSuspended(suspendedUntil: string, reason: string): SessionError {
+    return new SessionError({
+      status: 403,
+      error: 'account_suspended',
+      message: `This account is suspended until ${suspendedUntil}.`,
+      suspendedUntil,
+      reason,
+    });
+  }
+
+  accountBanned(reason: string): SessionError {
+    return new SessionError({ status: 403, error: 'account_banned', message: 'This account is banned.', reason });
+  }
+
+  insufficientScope(required: readonly string[]): SessionError {
+    const scope = required.join(' ');
+    return new SessionError({
+      status: 403,
+      error: 'insufficient_scope',
+      message: `This request needs the scope: ${scope}.`,
+      headers: {
+        'WWW-Authenticate': `Bearer ${this.realmParam}, error="insufficient_scope", scope=${quoted(scope)}`,
+      },
+    });
+  }
+
+  forbidden(reason: string, message: string): SessionError {
+    return new SessionError({ status: 403, error: 'forbidden', reason, message });
+  }
+
+  serviceUnavailable(reason: string, message: string, retryAfterSeconds: number): SessionError {
+    return new SessionError({
+      status: 503,
+      error: 'service_unavailable',
+      reason,
+      message,
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+
+  private invalidTokenChallenge(description: string): string {
+    return `Bearer ${this.realmParam}, error="invalid_token", error_description=${quoted(description)}`;
+  }
+}
+
+/** A rejection as an HTTP response: the one serialisation every adapter writes byte for byte. */
+export interface HttpErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function toHttpResponse(error: SessionError): HttpErrorResponse {
+  return {
+    status: error.status,
+    headers: {
+      ...error.headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    },
+    body: JSON.stringify(error.toJSON()),
+  };
+}

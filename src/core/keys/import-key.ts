@@ -1,0 +1,81 @@
+import { importJWK, importSPKI, type JWK } from 'jose';
+
+/** The key types each algorithm family may use: a token's alg must fit its key. */
+function keyFitsAlgorithm(jwk: JWK, alg: string): boolean {
+  switch (jwk.kty) {
+    case 'RSA':
+      return /^(RS|PS)(256|384|512)$/.test(alg);
+    case 'EC':
+      return (
+        (alg === 'ES256' && jwk.crv === 'P-256') ||
+        (alg === 'ES384' && jwk.crv === 'P-384') ||
+        (alg === 'ES512' && jwk.crv === 'P-521')
+      );
+    case 'OKP':
+      return jwk.crv === 'Ed25519' && (alg === 'EdDSA' || alg === 'Ed25519');
+    default:
+      return false;
+  }
+}
+
+export const MIN_RSA_BITS = 2048;
+
+/** Why a published key is not usable for signatures, or undefined when it is. */
+export function unusableKeyReason(jwk: JWK): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null) return 'not an object';
+  if (jwk.kty === 'oct') return 'symmetric key';
+  if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') return 'unsupported key type';
+  if (jwk.use !== undefined && jwk.use !== 'sig') return 'not a signing key';
+  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) return 'not a verification key';
+  if (jwk.d !== undefined) return 'private key published';
+  if (jwk.kty === 'RSA') {
+    if (typeof jwk.n !== 'string') return 'RSA key without modulus';
+    const bits = modulusBits(jwk.n);
+    if (bits < MIN_RSA_BITS) return `RSA key of ${bits} bits (at least ${MIN_RSA_BITS} required)`;
+  }
+  return undefined;
+}
+
+function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, 'base64url');
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  if (start === bytes.length) return 0;
+  return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start] as number));
+}
+
+/**
+ * Imports a published JWK for one algorithm. Returns undefined when the key
+ * can't serve that algorithm (wrong type, curve or declared `alg`).
+ */
+export async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey | undefined> {
+  if (jwk.alg !== undefined && jwk.alg !== alg) return undefined;
+  if (!keyFitsAlgorithm(jwk, alg)) return undefined;
+  try {
+    // Import only the public members: a stray `d` or `ext` must not change what we hold.
+    const { kty, n, e, crv, x, y } = jwk;
+    const publicJwk: JWK = { kty, n, e, crv, x, y };
+    for (const key of Object.keys(publicJwk) as (keyof JWK)[]) if (publicJwk[key] === undefined) delete publicJwk[key];
+    return (await importJWK(publicJwk, alg)) as CryptoKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Normalises a PEM however it was pasted (one line, escaped newlines, CRLF, stray spaces). */
+export function normalisePem(pem: string): string {
+  const body = pem
+    .replace(/\\n/g, '\n')
+    .replace(/-----BEGIN PUBLIC KEY-----|-----END PUBLIC KEY-----/g, '')
+    .replace(/\s+/g, '');
+  const lines = body.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----\n`;
+}
+
+export async function importPem(pem: string, alg: string): Promise<CryptoKey | undefined> {
+  try {
+    return (await importSPKI(normalisePem(pem), alg)) as CryptoKey;
+  } catch {
+    return undefined;
+  }
+}

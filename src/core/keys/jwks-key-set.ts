@@ -1,0 +1,217 @@
+import type { JWK } from 'jose';
+import type { SessionEventListener } from '../events.js';
+import { KeyLookupError, KeySetUnavailableError, type KeySet } from './key-set.js';
+import { importVerificationKey, unusableKeyReason } from './import-key.js';
+import { fetchKeySetDocument } from './fetch-key-set.js';
+
+export interface JwksKeySetOptions {
+  provider: string;
+  url: string;
+  /** Abort a key-set fetch after this long (default 5000 ms). */
+  fetchTimeoutMs?: number;
+  /** At most one refetch for unknown kids per this period (default 30000 ms). */
+  cooldownMs?: number;
+  /** How long a fetched set counts as fresh (default 600000 ms); refreshed in the background before that. */
+  maxAgeMs?: number;
+  /** How long held keys keep verifying after freshness ends while refreshes fail (default 3600000 ms; 0 = strict). */
+  maxStaleMs?: number;
+  maxBodyBytes?: number;
+  maxKeys?: number;
+  onEvent?: SessionEventListener | undefined;
+  /** Told which kids a fresh set no longer has, so tokens signed with them stop verifying. */
+  onKeysRemoved?: (kids: readonly string[]) => void;
+  /** Injected clock, for tests of time-based behaviour. */
+  now?: () => number;
+}
+
+const FIRST_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30000;
+
+export const JWKS_DEFAULTS = Object.freeze({
+  fetchTimeoutMs: 5000,
+  cooldownMs: 30000,
+  maxAgeMs: 10 * 60 * 1000,
+  maxStaleMs: 60 * 60 * 1000,
+  maxBodyBytes: 64 * 1024,
+  maxKeys: 100,
+});
+
+interface HeldKeys {
+  byKid: Map<string, JWK>;
+  /** Keys published without a kid: usable only when the set holds exactly one key. */
+  all: JWK[];
+  fetchedAt: number;
+}
+
+/**
+ * A remote JWKS with single-flight fetches, unknown-kid refetch cooldown,
+ * background refresh, stale-if-error and failure backoff.
+ */
+export class JwksKeySet implements KeySet {
+  private held: HeldKeys | undefined;
+  private inflight: Promise<void> | undefined;
+  private lastAttemptAt = -Infinity;
+  private failures = 0;
+  private retryAt = -Infinity;
+  private readonly imported = new Map<string, Promise<CryptoKey | undefined>>();
+  private readonly opts: Required<Omit<JwksKeySetOptions, 'onEvent' | 'onKeysRemoved'>> &
+    Pick<JwksKeySetOptions, 'onEvent' | 'onKeysRemoved'>;
+
+  constructor(options: JwksKeySetOptions) {
+    this.opts = { ...JWKS_DEFAULTS, now: Date.now, ...stripUndefined(options) } as typeof this.opts;
+  }
+
+  get ready(): boolean {
+    return this.held !== undefined && !this.isExpired(this.opts.now());
+  }
+
+  async warm(): Promise<boolean> {
+    await this.refresh(true);
+    return this.ready;
+  }
+
+  close(): void {
+    // Nothing scheduled: background refreshes are started by traffic, not timers.
+  }
+
+  async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
+    const now = this.opts.now();
+    if (this.held === undefined || this.isExpired(now)) {
+      await this.refresh(false);
+      if (this.held === undefined || this.isExpired(this.opts.now())) throw this.unavailable();
+    } else if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) {
+      // Refresh ahead of expiry; this request goes on with the keys held.
+      void this.refresh(false);
+    }
+
+    let jwk = this.find(kid);
+    if (jwk === undefined && kid !== undefined && this.opts.now() - this.lastAttemptAt >= this.opts.cooldownMs) {
+      await this.refresh(false);
+      jwk = this.find(kid);
+    }
+    if (jwk === undefined) {
+      // During an outage an unknown kid may be a rotation we could not see: say so, not "invalid".
+      if (this.failures > 0) throw this.unavailable();
+      throw new KeyLookupError('kid_unknown');
+    }
+    const key = await this.importFor(kid, jwk, alg);
+    if (key === undefined) throw new KeyLookupError('alg_not_allowed');
+    return key;
+  }
+
+  private find(kid: string | undefined): JWK | undefined {
+    const held = this.held;
+    if (held === undefined) return undefined;
+    if (kid === undefined) return held.all.length === 1 ? held.all[0] : undefined;
+    return held.byKid.get(kid);
+  }
+
+  private importFor(kid: string | undefined, jwk: JWK, alg: string): Promise<CryptoKey | undefined> {
+    const cacheKey = `${kid ?? ''}\u0000${alg}`;
+    let pending = this.imported.get(cacheKey);
+    if (pending === undefined) {
+      pending = importVerificationKey(jwk, alg);
+      this.imported.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
+  private isExpired(now: number): boolean {
+    const held = this.held;
+    return held === undefined || now > held.fetchedAt + this.opts.maxAgeMs + this.opts.maxStaleMs;
+  }
+
+  private unavailable(): KeySetUnavailableError {
+    const wait = Math.max(1000, this.retryAt - this.opts.now());
+    return new KeySetUnavailableError(Math.ceil(wait / 1000));
+  }
+
+  /** One fetch at a time; callers share it. Failed fetches back off instead of retrying per request. */
+  private refresh(force: boolean): Promise<void> {
+    if (this.inflight !== undefined) return this.inflight;
+    if (!force && this.opts.now() < this.retryAt) return Promise.resolve();
+    this.inflight = this.fetchAndReplace().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async fetchAndReplace(): Promise<void> {
+    const started = this.opts.now();
+    this.lastAttemptAt = started;
+    try {
+      const document = await fetchKeySetDocument(this.opts.url, {
+        timeoutMs: this.opts.fetchTimeoutMs,
+        maxBodyBytes: this.opts.maxBodyBytes,
+      });
+      const held = this.accept(document);
+      this.replace(held);
+      this.failures = 0;
+      this.retryAt = -Infinity;
+      this.opts.onEvent?.({
+        type: 'jwks_fetch',
+        provider: this.opts.provider,
+        ok: true,
+        durationMs: this.opts.now() - started,
+        keys: held.all.length,
+      });
+    } catch (error) {
+      this.failures++;
+      const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (this.failures - 1), MAX_BACKOFF_MS);
+      this.retryAt = this.opts.now() + backoff;
+      this.opts.onEvent?.({
+        type: 'jwks_fetch',
+        provider: this.opts.provider,
+        ok: false,
+        durationMs: this.opts.now() - started,
+        error: error instanceof Error ? error.message : 'key set fetch failed',
+      });
+    }
+  }
+
+  /** Validates a fetched document; throws (keeping the previous keys) when the set as a whole is unusable. */
+  private accept(document: unknown): HeldKeys {
+    if (typeof document !== 'object' || document === null || !Array.isArray((document as { keys?: unknown }).keys)) {
+      throw new Error('key set is not a JSON object with a "keys" array');
+    }
+    const keys = (document as { keys: unknown[] }).keys;
+    if (keys.length > this.opts.maxKeys) throw new Error(`key set has ${keys.length} keys (at most ${this.opts.maxKeys})`);
+    const byKid = new Map<string, JWK>();
+    const all: JWK[] = [];
+    for (const candidate of keys) {
+      const jwk = candidate as JWK;
+      const kid = typeof jwk === 'object' && jwk !== null ? jwk.kid : undefined;
+      if (kid !== undefined && typeof kid !== 'string') throw new Error('key set has a non-string kid');
+      if (kid !== undefined && byKid.has(kid)) throw new Error('key set has duplicate kids');
+      const why = unusableKeyReason(jwk);
+      if (why !== undefined) {
+        this.opts.onEvent?.({ type: 'jwks_key_refused', provider: this.opts.provider, kid, why });
+        continue;
+      }
+      if (kid !== undefined) byKid.set(kid, jwk);
+      all.push(jwk);
+    }
+    if (all.length === 0) throw new Error('key set has no usable signing key');
+    return { byKid, all, fetchedAt: this.opts.now() };
+  }
+
+  private replace(next: HeldKeys): void {
+    const previous = this.held;
+    this.held = next;
+    if (previous === undefined) return;
+    const removed: string[] = [];
+    for (const [kid, jwk] of previous.byKid) {
+      const now = next.byKid.get(kid);
+      if (now === undefined || JSON.stringify(now) !== JSON.stringify(jwk)) removed.push(kid);
+    }
+    if (previous.all.length !== next.all.length || removed.length > 0) {
+      // Imported keys are cheap to redo; stale ones must never verify again.
+      this.imported.clear();
+    }
+    if (removed.length > 0) this.opts.onKeysRemoved?.(removed);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,28 @@
+/** What the verifier needs from a provider's keys. */
+export interface KeySet {
+  /**
+   * The verification key for `kid` and `alg`. Throws a KeyLookupError when
+   * there is no such key, or a KeySetUnavailableError when keys can't be had.
+   */
+  getKey(kid: string | undefined, alg: string): Promise<CryptoKey>;
+  /** Fetch ahead of traffic; resolves true when keys are usable. */
+  warm(): Promise<boolean>;
+  /** Whether keys are held and usable now. */
+  readonly ready: boolean;
+  /** Stop timers (background refresh). */
+  close(): void;
+}
+
+/** No key matches the token's kid (a 401 for the caller). */
+export class KeyLookupError extends Error {
+  constructor(readonly reason: 'kid_unknown' | 'alg_not_allowed') {
+    super(reason);
+  }
+}
+
+/** Keys can't be had and nothing usable is cached (a 503 for the caller). */
+export class KeySetUnavailableError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('jwks_unavailable');
+  }
+}

@@ -1,0 +1,113 @@
+import type { Provider } from './providers/types.js';
+import type { AccountStatus } from './account-status.js';
+import type { SessionEventListener } from './events.js';
+import type { SessionPrincipal } from './principal.js';
+
+/** Identifies what a revocation check is asked about. */
+export interface RevocationQuery {
+  subject: string;
+  issuer: string;
+  sessionId: string | null;
+  tokenId: string | null;
+}
+
+export interface SessionGuardOptions {
+  /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. */
+  providers: readonly Provider[];
+  /** Maps a Clerk user id to its WorkOS user id (null: no mapping, a 401 user_unmapped). Required with clerk(). */
+  resolveLegacyUser?: (clerkUserId: string) => Promise<string | null> | string | null;
+  /** Looks up whether an account is active, suspended or banned. Default: every account is active. */
+  accountStatus?: (subject: string, principal: SessionPrincipal) => Promise<AccountStatus> | AccountStatus;
+  /** Whether the session or token was revoked. Default: nothing is revoked. */
+  isRevoked?: (query: RevocationQuery) => Promise<boolean> | boolean;
+  /** Cookie holding the session token (default `__session`). */
+  cookieName?: string;
+  /** Realm in WWW-Authenticate challenges (default `api`). */
+  realm?: string;
+  /** Verified-token cache; `false` turns it off. */
+  tokenCache?: false | { max?: number; maxTtlSeconds?: number };
+  /** How long account status and revocation answers are reused per subject/session (default 5 s). */
+  statusCacheTtlSeconds?: number;
+  /** Cache for Clerk → WorkOS user mappings (default 10,000 entries, 10 minutes). */
+  legacyUserCache?: { max?: number; ttlSeconds?: number };
+  /** Key-set fetching and caching (CONTRACT section 6). */
+  keySets?: {
+    fetchTimeoutMs?: number;
+    cooldownMs?: number;
+    maxAgeMs?: number;
+    maxStaleMs?: number;
+  };
+  /** Receives events for logs and metrics; never receives tokens. */
+  onEvent?: SessionEventListener;
+  /** The clock, in epoch milliseconds (for tests). */
+  clock?: () => number;
+}
+
+export interface ResolvedOptions {
+  cookieName: string;
+  realm: string;
+  tokenCacheMax: number;
+  tokenCacheMaxTtlMs: number;
+  statusTtlMs: number;
+  legacyMax: number;
+  legacyTtlMs: number;
+}
+
+function fail(message: string): never {
+  throw new TypeError(`sessionguard: ${message}`);
+}
+
+function positive(name: string, value: number | undefined, fallback: number, { integer = false, allowZero = false } = {}): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || (integer && !Number.isInteger(value))) {
+    fail(`${name} must be a ${integer ? 'whole' : 'finite'} number greater than ${allowZero ? 'or equal to ' : ''}0.`);
+  }
+  return value;
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Validates the guard's own options at construction; providers validate themselves. */
+export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options are required: sessionGuard({ providers: [...] }).');
+  if (!Array.isArray(options.providers) || options.providers.length === 0) {
+    fail('providers must be a non-empty list, e.g. [workos({ clientId })].');
+  }
+  const seen = new Map<string, string>();
+  const names = new Set<string>();
+  for (const provider of options.providers) {
+    if (typeof provider !== 'object' || provider === null || !Array.isArray(provider.issuers)) {
+      fail('each provider must come from clerk(), workos() or oidc().');
+    }
+    if (names.has(provider.name)) fail(`two providers are named "${provider.name}"; give each a distinct name.`);
+    names.add(provider.name);
+    for (const issuer of provider.issuers) {
+      const other = seen.get(issuer);
+      if (other !== undefined) fail(`the issuer "${issuer}" is configured twice (${other} and ${provider.name}).`);
+      seen.set(issuer, provider.name);
+    }
+    if (provider.legacyUsers && typeof options.resolveLegacyUser !== 'function') {
+      fail('resolveLegacyUser is required with a clerk() provider: it maps Clerk user ids to WorkOS user ids.');
+    }
+  }
+  for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function.`);
+  }
+  const cookieName = options.cookieName ?? '__session';
+  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
+  const realm = options.realm ?? 'api';
+  if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
+  const cache = options.tokenCache;
+  if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {
+    fail('tokenCache must be false or { max, maxTtlSeconds }.');
+  }
+  return {
+    cookieName,
+    realm,
+    tokenCacheMax: cache === false ? 0 : positive('tokenCache.max', cache?.max, 10_000, { integer: true }),
+    tokenCacheMaxTtlMs: cache === false ? 0 : positive('tokenCache.maxTtlSeconds', cache?.maxTtlSeconds, 3600) * 1000,
+    statusTtlMs: positive('statusCacheTtlSeconds', options.statusCacheTtlSeconds, 5, { allowZero: true }) * 1000,
+    legacyMax: positive('legacyUserCache.max', options.legacyUserCache?.max, 10_000, { integer: true }),
+    legacyTtlMs: positive('legacyUserCache.ttlSeconds', options.legacyUserCache?.ttlSeconds, 600) * 1000,
+  };
+}

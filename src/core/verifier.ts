@@ -1,0 +1,365 @@
+import { createHash } from 'node:crypto';
+import { compactVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { ErrorFactory, SessionError } from './errors.js';
+import { makeEmitter, type SessionEventListener } from './events.js';
+import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
+import { checkTokenShape, decodeToken, type JsonObject } from './token.js';
+import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
+import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
+import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
+import { resolveOptions, type ResolvedOptions, type RevocationQuery, type SessionGuardOptions } from './options.js';
+import type { Provider } from './providers/types.js';
+import { KeyLookupError, KeySetUnavailableError, type KeySet } from './keys/key-set.js';
+import { JwksKeySet } from './keys/jwks-key-set.js';
+import { StaticKeySet } from './keys/static-key-set.js';
+
+/** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
+interface VerifiedToken {
+  provider: Provider;
+  kid: string | undefined;
+  subject: string;
+  clerkUserId: string | null;
+  base: PrincipalBase;
+}
+
+/** Which caches to clear after a change of account status or revocation. */
+export interface Invalidation {
+  subject?: string;
+  revocations?: boolean;
+}
+
+const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UNMAPPED = Symbol('unmapped');
+const STATUS_RETRY_AFTER_SECONDS = 5;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * The framework-free core: finds, verifies and authorizes a session token.
+ * Adapters call `authenticate()` and translate the principal or SessionError.
+ */
+export class SessionVerifier {
+  readonly errors: ErrorFactory;
+  private readonly settings: ResolvedOptions;
+  private readonly byIssuer = new Map<string, Provider>();
+  private readonly keySets = new Map<Provider, KeySet>();
+  private readonly tokenCache: LRUCache<string, VerifiedToken> | undefined;
+  private readonly legacyUsers: LRUCache<string, string | typeof UNMAPPED>;
+  private readonly statuses: LRUCache<string, ParsedAccountStatus, SessionPrincipal> | undefined;
+  private readonly revocations: LRUCache<string, boolean, RevocationQuery> | undefined;
+  private readonly emit: SessionEventListener | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionGuardOptions) {
+    this.settings = resolveOptions(options);
+    this.errors = new ErrorFactory(this.settings.realm);
+    this.emit = makeEmitter(options.onEvent);
+    this.now = options.clock ?? Date.now;
+
+    for (const provider of options.providers) {
+      for (const issuer of provider.issuers) this.byIssuer.set(issuer, provider);
+      this.keySets.set(provider, this.createKeySet(provider));
+    }
+
+    if (this.settings.tokenCacheMax > 0) {
+      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now } });
+    }
+    this.legacyUsers = new LRUCache({
+      max: this.settings.legacyMax,
+      ttl: this.settings.legacyTtlMs,
+      perf: { now: this.now },
+      fetchMethod: async (clerkUserId) => {
+        const mapped = await options.resolveLegacyUser!(clerkUserId);
+        if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
+        return mapped ?? UNMAPPED;
+      },
+    });
+    if (options.accountStatus !== undefined && this.settings.statusTtlMs > 0) {
+      this.statuses = new LRUCache({
+        max: 100_000,
+        ttl: this.settings.statusTtlMs,
+        perf: { now: this.now },
+        fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
+      });
+    }
+    if (options.isRevoked !== undefined && this.settings.statusTtlMs > 0) {
+      this.revocations = new LRUCache({
+        max: 100_000,
+        ttl: this.settings.statusTtlMs,
+        perf: { now: this.now },
+        fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
+      });
+    }
+  }
+
+  /** The cookie the token is read from. */
+  get cookieName(): string {
+    return this.settings.cookieName;
+  }
+
+  /** True when every provider's keys are held and usable. */
+  get ready(): boolean {
+    for (const keySet of this.keySets.values()) if (!keySet.ready) return false;
+    return true;
+  }
+
+  /** Fetches every provider's keys ahead of traffic; resolves to `ready`. */
+  async warm(): Promise<boolean> {
+    const results = await Promise.all([...this.keySets.values()].map((keySet) => keySet.warm()));
+    return results.every(Boolean);
+  }
+
+  /** Forgets cached account status (for a subject, or all) and revocation answers after a change. */
+  invalidate(change: Invalidation = {}): void {
+    if (change.subject !== undefined) this.statuses?.delete(change.subject);
+    else if (!change.revocations) this.statuses?.clear();
+    if (change.revocations || change.subject === undefined) this.revocations?.clear();
+  }
+
+  close(): void {
+    for (const keySet of this.keySets.values()) keySet.close();
+  }
+
+  /** Finds the token on a request; undefined when there is none. Throws 400s for ambiguous requests. */
+  extract(request: RequestLike): Credentials | undefined {
+    return extractCredentials(request, this.settings.cookieName, this.errors);
+  }
+
+  /**
+   * Everything an adapter needs: the principal, undefined for an anonymous
+   * request in optional mode, or a SessionError (never anything else).
+   */
+  async authenticate(request: RequestLike, optional = false): Promise<SessionPrincipal | undefined> {
+    let credentials: Credentials | undefined;
+    try {
+      credentials = this.extract(request);
+      if (credentials === undefined) {
+        if (optional) return undefined;
+        throw this.errors.missingToken();
+      }
+      return await this.verify(credentials);
+    } catch (error) {
+      throw this.reject(error, credentials);
+    }
+  }
+
+  /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
+  async verify(input: Credentials | string): Promise<SessionPrincipal> {
+    const credentials: Credentials =
+      typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
+    const token = credentials.token;
+    if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
+
+    const shapeProblem = checkTokenShape(token);
+    if (shapeProblem !== undefined) {
+      throw this.errors.invalidToken(
+        shapeProblem,
+        shapeProblem === 'token_too_large' ? 'The token is larger than 8 KiB.' : 'The token is not a compact JWS.',
+      );
+    }
+    const decoded = decodeToken(token);
+    if (decoded === undefined) throw this.errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
+    const { header, payload } = decoded;
+    const alg = header.alg;
+    if (typeof alg !== 'string') throw this.errors.invalidToken('token_malformed', 'The token header has no algorithm.');
+    if (header.crit !== undefined || header.b64 !== undefined) {
+      throw this.errors.invalidToken('token_malformed', 'The token uses JWS extensions this server does not accept.');
+    }
+    const provider = this.route(payload);
+    if (!provider.algorithms.includes(alg)) {
+      throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
+    }
+    const kindProblem = provider.rejectTokenKind(header, payload);
+    if (kindProblem !== undefined) throw this.errors.invalidToken(kindProblem, 'The token is not a session token.');
+    const kid = header.kid;
+    if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
+
+    const cacheKey = this.tokenCache === undefined ? '' : `${provider.name}:${hashToken(token)}`;
+    let verified = this.tokenCache?.get(cacheKey);
+    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: verified !== undefined });
+    if (verified === undefined) {
+      verified = await this.verifyFresh(token, provider, alg, kid, payload);
+      if (this.tokenCache !== undefined) {
+        const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
+        if (ttl > 0) this.tokenCache.set(cacheKey, verified, { ttl });
+      }
+    }
+    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
+
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
+    await this.checkRevocation(principal);
+    this.checkCsrf(credentials, provider, principal);
+    await this.checkAccountStatus(principal);
+    return principal;
+  }
+
+  /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
+  reject(error: unknown, credentials?: Credentials): SessionError {
+    let sessionError: SessionError;
+    if (error instanceof SessionError) sessionError = error;
+    else if (error instanceof KeySetUnavailableError) {
+      sessionError = this.errors.serviceUnavailable('jwks_unavailable', 'The signing keys cannot be fetched right now.', error.retryAfterSeconds);
+    } else {
+      sessionError = this.errors.serviceUnavailable('internal_error', 'The session could not be checked.', STATUS_RETRY_AFTER_SECONDS);
+    }
+    if (this.emit !== undefined) {
+      this.emit({
+        type: 'rejection',
+        status: sessionError.status,
+        error: sessionError.error,
+        reason: sessionError.reason,
+        ...(credentials === undefined ? {} : { tokenHash: hashToken(credentials.token).slice(0, 12) }),
+      });
+    }
+    return sessionError;
+  }
+
+  private createKeySet(provider: Provider): KeySet {
+    const source = provider.keySource;
+    const where = `${provider.kind}() "${provider.name}"`;
+    if (source.type === 'pem') return new StaticKeySet(where, { pem: source.pem });
+    if (source.type === 'jwks-inline') return new StaticKeySet(where, { jwks: source.jwks });
+    const tuning = this.options.keySets ?? {};
+    return new JwksKeySet({
+      provider: provider.name,
+      url: source.url,
+      fetchTimeoutMs: tuning.fetchTimeoutMs,
+      cooldownMs: tuning.cooldownMs,
+      maxAgeMs: tuning.maxAgeMs,
+      maxStaleMs: tuning.maxStaleMs,
+      onEvent: this.emit,
+      onKeysRemoved: (kids) => this.forgetTokensSignedWith(provider, kids),
+      now: this.now,
+    });
+  }
+
+  private route(payload: JsonObject): Provider {
+    const iss = payload.iss;
+    if (iss === undefined) throw this.errors.invalidToken('claim_missing', 'The token has no "iss" claim.');
+    if (typeof iss !== 'string') throw this.errors.invalidToken('claim_invalid', 'The token\'s "iss" claim is not a string.');
+    const provider = this.byIssuer.get(iss);
+    if (provider === undefined) throw this.errors.invalidToken('issuer_unknown', 'The token comes from an issuer this server does not trust.');
+    return provider;
+  }
+
+  private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject): Promise<VerifiedToken> {
+    let key: CryptoKey;
+    try {
+      key = await this.keySets.get(provider)!.getKey(kid, alg);
+    } catch (error) {
+      if (error instanceof KeyLookupError) {
+        throw this.errors.invalidToken(error.reason, error.reason === 'kid_unknown' ? 'The token is signed with an unknown key.' : 'The token\'s algorithm does not fit its key.');
+      }
+      throw error;
+    }
+    try {
+      await compactVerify(token, key, { algorithms: [alg] });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ERR_JWS_INVALID') throw this.errors.invalidToken('token_malformed', 'The token is not a valid JWS.');
+      throw this.errors.invalidToken('signature_invalid', 'The token signature is not valid.');
+    }
+    this.throwClaimProblem(checkStaticClaims(provider, payload));
+
+    const sub = payload.sub as string;
+    let subject = sub;
+    let clerkUserId: string | null = null;
+    if (provider.legacyUsers) {
+      clerkUserId = sub;
+      subject = await this.resolveLegacyUser(sub);
+    }
+    return { provider, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload) };
+  }
+
+  private throwClaimProblem(problem: ClaimProblem | undefined): void {
+    if (problem === undefined) return;
+    if (problem.error === 'token_expired') throw this.errors.tokenExpired();
+    throw this.errors.invalidToken(problem.reason, problem.message);
+  }
+
+  private async resolveLegacyUser(clerkUserId: string): Promise<string> {
+    let mapped: string | typeof UNMAPPED | undefined;
+    try {
+      mapped = await this.legacyUsers.fetch(clerkUserId);
+    } catch {
+      throw this.errors.serviceUnavailable('user_mapping_unavailable', 'The legacy user mapping cannot be read right now.', STATUS_RETRY_AFTER_SECONDS);
+    }
+    if (mapped === undefined || mapped === UNMAPPED) {
+      throw this.errors.invalidToken('user_unmapped', 'This legacy user has no current account.');
+    }
+    return mapped;
+  }
+
+  private async checkRevocation(principal: SessionPrincipal): Promise<void> {
+    const isRevoked = this.options.isRevoked;
+    if (isRevoked === undefined) return;
+    const tokenId = typeof principal.claims.jti === 'string' ? principal.claims.jti : null;
+    const query: RevocationQuery = { subject: principal.subject, issuer: principal.issuer, sessionId: principal.sessionId, tokenId };
+    let revoked: boolean | undefined;
+    try {
+      revoked = this.revocations
+        ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
+        : (await isRevoked(query)) === true;
+    } catch {
+      throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
+    }
+    if (revoked === true) throw this.errors.sessionRevoked(query.sessionId !== null ? 'session_revoked' : 'token_revoked');
+  }
+
+  private checkCsrf(credentials: Credentials, provider: Provider, principal: SessionPrincipal): void {
+    const parties = provider.authorizedParties;
+    if (credentials.source !== 'cookie' || parties === undefined || !UNSAFE_METHODS.has(credentials.method)) return;
+    const azp = principal.claims.azp;
+    const party = credentials.origin ?? (typeof azp === 'string' ? azp : undefined);
+    if (party === undefined || !parties.includes(party)) {
+      throw this.errors.forbidden('csrf_origin', 'A cookie-authenticated request must come from an authorized origin.');
+    }
+  }
+
+  private async lookUpStatus(subject: string, principal: SessionPrincipal): Promise<ParsedAccountStatus> {
+    const started = this.now();
+    try {
+      const status = parseAccountStatus(await this.options.accountStatus!(subject, principal));
+      this.emit?.({ type: 'status_lookup', ok: true, durationMs: this.now() - started });
+      return status;
+    } catch (error) {
+      this.emit?.({ type: 'status_lookup', ok: false, durationMs: this.now() - started, error: error instanceof Error ? error.message : 'failed' });
+      throw error;
+    }
+  }
+
+  private async checkAccountStatus(principal: SessionPrincipal): Promise<void> {
+    if (this.options.accountStatus === undefined) return;
+    let parsed: ParsedAccountStatus | undefined;
+    try {
+      parsed = this.statuses
+        ? await this.statuses.fetch(principal.subject, { context: principal })
+        : await this.lookUpStatus(principal.subject, principal);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined) {
+      throw this.errors.serviceUnavailable('status_unavailable', 'Account status cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
+    }
+    const status = effectiveStatus(parsed, this.now());
+    if (status.state === 'suspended') throw this.errors.accountSuspended(status.suspendedUntil, status.reason);
+    if (status.state === 'banned') throw this.errors.accountBanned(status.reason);
+  }
+
+  private forgetTokensSignedWith(provider: Provider, kids: readonly string[]): void {
+    const cache = this.tokenCache;
+    if (cache === undefined) return;
+    const gone = new Set(kids);
+    for (const [key, entry] of cache.entries()) {
+      if (entry.provider === provider && entry.kid !== undefined && gone.has(entry.kid)) cache.delete(key);
+    }
+  }
+}
+
+/** Builds the framework-free verifier. */
+export function createVerifier(options: SessionGuardOptions): SessionVerifier {
+  return new SessionVerifier(options);
+}

@@ -1,0 +1,12 @@
+export { clerk, type ClerkProviderOptions } from './core/providers/clerk.js';
+export { workos, type WorkOSProviderOptions } from './core/providers/workos.js';
+export { oidc, type OidcProviderOptions } from './core/providers/oidc.js';
+export type { Provider, CommonProviderOptions, ProviderKind } from './core/providers/types.js';
+export { createVerifier, SessionVerifier, type Invalidation } from './core/verifier.js';
+export type { SessionGuardOptions, RevocationQuery } from './core/options.js';
+export type { SessionPrincipal } from './core/principal.js';
+export type { AccountStatus } from './core/account-status.js';
+export type { Credentials, RequestLike } from './core/credentials.js';
+export type { SessionEvent, SessionEventListener } from './core/events.js';
+export { SessionError, isSessionError, toHttpResponse, type HttpErrorResponse, type SessionErrorBody, type SessionErrorCode } from './core/errors.js';
+export { MAX_TOKEN_BYTES } from './core/token.js';

@@ -1,0 +1,23 @@
+import request from 'supertest';
+import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
+import type { TestIssuer } from '../../src/testing';
+
+let issuers: { workos: TestIssuer };
+beforeAll(async () => {
+  issuers = await startIssuers({ workos: { kind: 'workos' } });
+});
+afterAll(() => closeIssuers(issuers));
+
+test('a WorkOS session token is accepted and the principal attached', async () => {
+  const { app } = guardedApp({ providers: [issuers.workos.provider()] });
+  const token = await issuers.workos.sessionToken({ sub: 'user_01A', claims: { permissions: ['read', 'write'], brand_id: 'b1' } });
+  const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ subject: 'user_01A', workosUserId: 'user_01A', clerkUserId: null, scope: 'read write', brandId: 'b1', type: 'user' });
+});
+
+test('no token is a 401 missing_token', async () => {
+  const { app } = guardedApp({ providers: [issuers.workos.provider()] });
+  const res = await request(app).get('/me');
+  expectError(res, 401, 'missing_token');
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+// One build, two module systems: ESM (.mjs) for import, CommonJS (.js) for require.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    express: 'src/express/index.ts',
+    testing: 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+});
