@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { compactVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
-import { checkTokenShape, decodeToken, type JsonObject } from './token.js';
+import { checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type JsonObject } from './token.js';
 import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
 import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
 import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
@@ -33,8 +33,12 @@ const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DE
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
 
+/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
+const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
 function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  if (oneShotHash !== undefined) return oneShotHash('sha256', token, 'base64url');
+  return nodeCrypto.createHash('sha256').update(token).digest('base64url');
 }
 
 /**
@@ -153,6 +157,24 @@ export class SessionVerifier {
     const token = credentials.token;
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
 
+    // Looked up before any decoding: the cache holds only tokens that passed every static check,
+    // and the same token string always routes to the same provider, so a hit skips all of it.
+    const cacheKey = this.tokenCache !== undefined && token.length <= MAX_TOKEN_BYTES ? hashToken(token) : undefined;
+    let verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
+    if (verified === undefined) verified = await this.verifyUncached(token, cacheKey);
+    else this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
+    const provider = verified.provider;
+    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
+
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
+    await this.checkRevocation(principal);
+    this.checkCsrf(credentials, provider, principal);
+    await this.checkAccountStatus(principal);
+    return principal;
+  }
+
+  /** Shape, routing, key and signature checks of a token not in the cache; caches it under `cacheKey`. */
+  private async verifyUncached(token: string, cacheKey: string | undefined): Promise<VerifiedToken> {
     const shapeProblem = checkTokenShape(token);
     if (shapeProblem !== undefined) {
       throw this.errors.invalidToken(
@@ -177,23 +199,13 @@ export class SessionVerifier {
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
 
-    const cacheKey = this.tokenCache === undefined ? '' : `${provider.name}:${hashToken(token)}`;
-    let verified = this.tokenCache?.get(cacheKey);
-    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: verified !== undefined });
-    if (verified === undefined) {
-      verified = await this.verifyFresh(token, provider, alg, kid, payload);
-      if (this.tokenCache !== undefined) {
-        const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
-        if (ttl > 0) this.tokenCache.set(cacheKey, verified, { ttl });
-      }
+    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
+    const verified = await this.verifyFresh(token, provider, alg, kid, payload);
+    if (cacheKey !== undefined) {
+      const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
+      if (ttl > 0) this.tokenCache!.set(cacheKey, verified, { ttl });
     }
-    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
-
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
-    await this.checkRevocation(principal);
-    this.checkCsrf(credentials, provider, principal);
-    await this.checkAccountStatus(principal);
-    return principal;
+    return verified;
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
