@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, listen, manualClock, startIssuers } from '../helpers';
+import { closeIssuers, expectError, guardedApp, listen, manualClock } from '../helpers';
 import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import type { SessionGuardOptions } from '../../src';
 
