@@ -64,13 +64,15 @@ export class SessionVerifier {
       this.keySets.set(provider, this.createKeySet(provider));
     }
 
+    // Every cache reads the injected clock on each lookup: lru-cache's default keeps a read time for
+    // 1 ms of real time, which lets an entry outlive its TTL when a test clock jumps.
     if (this.settings.tokenCacheMax > 0) {
-      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now } });
+      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now }, ttlResolution: 0 });
     }
     this.legacyUsers = new LRUCache({
       max: this.settings.legacyMax,
       ttl: this.settings.legacyTtlMs,
-      perf: { now: this.now },
+      perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
         const mapped = await options.resolveLegacyUser!(clerkUserId);
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
@@ -81,7 +83,7 @@ export class SessionVerifier {
       this.statuses = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
+        perf: { now: this.now }, ttlResolution: 0,
         fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
       });
     }
@@ -89,7 +91,7 @@ export class SessionVerifier {
       this.revocations = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
+        perf: { now: this.now }, ttlResolution: 0,
         fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
       });
     }
