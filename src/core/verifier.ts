@@ -33,6 +33,12 @@ const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DE
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
 
+/** Only a boolean is an answer: anything else is a failed lookup (fail closed, a 503), never "not revoked". */
+function revocationAnswer(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
+  return value;
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
@@ -92,7 +98,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await options.isRevoked!(context)),
       });
     }
   }
@@ -304,7 +310,7 @@ export class SessionVerifier {
     try {
       revoked = this.revocations
         ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : (await isRevoked(query)) === true;
+        : revocationAnswer(await isRevoked(query));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }

@@ -122,6 +122,7 @@ describe('a lookup that fails is a 503 status_unavailable: never a 500, never a 
     ['suspended without an end', { state: 'suspended', reason: 'x' }],
     ['suspended until an unparseable date', { state: 'suspended', suspendedUntil: 'next week' }],
     ['suspended until NaN', { state: 'suspended', suspendedUntil: Number.NaN }],
+    ['suspended until a time no Date can hold', { state: 'suspended', suspendedUntil: 1e20 }],
     ['banned with a non-string reason', { state: 'banned', reason: 42 }],
   ])('a lookup answering %s', async (_title, answer) => {
     const { app } = appWithStatus(() => answer);

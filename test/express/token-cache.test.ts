@@ -132,6 +132,15 @@ test('a revocation lookup that throws is a 503, even for a cached token', async 
   expectError(await get(app, token), 503, 'service_unavailable', 'status_unavailable');
 });
 
+test.each<[string, unknown]>([
+  ['a string', 'true'],
+  ['a number', 1],
+  ['undefined', undefined],
+])('a revocation answer that is %s, not a boolean, is a 503, never a pass', async (_title, answer) => {
+  const { app } = appWithCacheEvents({ isRevoked: () => answer as boolean });
+  expectError(await get(app, await issuers.workos.sessionToken()), 503, 'service_unavailable', 'status_unavailable');
+});
+
 test('a token id (jti) revoked without a session is a 401 session_revoked, reason token_revoked', async () => {
   const { app } = appWithCacheEvents({ isRevoked: ({ tokenId }) => tokenId === 'jti_REVOKED' });
   const token = await issuers.other.sessionToken({ claims: { sid: undefined, jti: 'jti_REVOKED' } });
