@@ -75,6 +75,33 @@ test('warm() fetches ahead of traffic; requests then make no fetch', async () =>
   expect(issuer.jwksRequests).toBe(1);
 });
 
+describe('keys named in the token header are never trusted', () => {
+  test.each(['jku', 'x5u'])('a %s pointing at an attacker key set is never fetched', async (member) => {
+    const victim = await freshIssuer();
+    const attacker = await freshIssuer();
+    const { app } = appFor(victim);
+    const token = await attacker.sessionToken({ claims: { iss: victim.issuer } }, { header: { [member]: attacker.jwksUrl } });
+    expectError(await get(app, token), 401, 'invalid_token', 'kid_unknown');
+    expect(attacker.jwksRequests).toBe(0);
+  });
+
+  test('an embedded jwk is ignored, also under the real kid', async () => {
+    const victim = await freshIssuer();
+    const { app } = appFor(victim);
+    const forger = await victim.createDetachedKey('ES256', victim.key.kid);
+    const token = await victim.sessionToken({}, { key: forger, header: { jwk: forger.publicJwk } });
+    expectError(await get(app, token), 401, 'invalid_token', 'signature_invalid');
+  });
+
+  test('an x5c chain is ignored', async () => {
+    const victim = await freshIssuer();
+    const { app } = appFor(victim);
+    const forger = await victim.createDetachedKey('ES256', victim.key.kid);
+    const token = await victim.sessionToken({}, { key: forger, header: { x5c: ['MIIBfake'] } });
+    expectError(await get(app, token), 401, 'invalid_token', 'signature_invalid');
+  });
+});
+
 describe('rotation and the unknown-kid cooldown', () => {
   test('a rotated key is picked up after the cooldown, and not before (default 30 s)', async () => {
     const issuer = await freshIssuer();
@@ -165,6 +192,36 @@ describe('outages', () => {
     issuer.jwksOverride = override;
     const { app } = appFor(issuer);
     expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+  });
+
+  test('a key set over 64 KiB is refused (503)', async () => {
+    const issuer = await freshIssuer();
+    issuer.jwksOverride = { status: 200, body: JSON.stringify({ ...issuer.jwks(), padding: 'x'.repeat(65 * 1024) }) };
+    const { app } = appFor(issuer);
+    expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+  });
+
+  test('a key set with more than 100 keys is refused (503)', async () => {
+    const issuer = await freshIssuer();
+    const keys = Array.from({ length: 101 }, (_, i) => ({ ...issuer.key.publicJwk, kid: i === 0 ? issuer.key.kid : `k${i}` }));
+    issuer.jwksOverride = { status: 200, body: JSON.stringify({ keys }) };
+    const { app } = appFor(issuer);
+    expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+  });
+
+  test('a redirect is not followed, even to the real key set (503)', async () => {
+    const issuer = await freshIssuer();
+    const redirecting: Server = createServer((_req, res) => res.writeHead(302, { location: issuer.jwksUrl }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirecting.address() as AddressInfo;
+      const { app } = guardedApp({ providers: [issuer.provider({ jwksUrl: `http://127.0.0.1:${port}/jwks` })] });
+      expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+      expect(issuer.jwksRequests).toBe(0);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   test('held keys keep verifying when a refresh fails (stale-if-error)', async () => {
