@@ -149,6 +149,12 @@ describe('403 forbidden csrf_origin', () => {
     expectError(res, 403, 'forbidden', 'csrf_origin');
   });
 
+  test.each(['put', 'patch', 'delete'] as const)('a cookie-carried %s from an unlisted origin', async (method) => {
+    const token = await issuers.clerk.sessionToken({ sub: 'user_2MAPPED' });
+    const res = await request(app)[method]('/me').set('Cookie', `__session=${token}`).set('Origin', 'https://evil.example');
+    expectError(res, 403, 'forbidden', 'csrf_origin');
+  });
+
   test('the same POST from a listed origin goes through', async () => {
     const token = await issuers.clerk.sessionToken({ sub: 'user_2MAPPED' });
     const res = await request(app).post('/me').set('Cookie', `__session=${token}`).set('Origin', 'https://app.sessionguard.test');

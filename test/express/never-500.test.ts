@@ -66,6 +66,24 @@ describe('malformed tokens are 401 token_malformed', () => {
   });
 });
 
+test('8 KiB is the limit: the largest token within it verifies, one character more is token_too_large', async () => {
+  const tokenWith = (padding: number) => issuers.workos.sessionToken({ sub: 'user_01BIG', claims: { padding: 'x'.repeat(padding) } });
+  let padding = 5400;
+  let within = await tokenWith(padding);
+  expect(within.length).toBeLessThanOrEqual(8192);
+  let over = within;
+  while (over.length <= 8192) {
+    within = over;
+    over = await tokenWith(++padding);
+  }
+  expect(within.length).toBeLessThanOrEqual(8192);
+  expect(over.length).toBeGreaterThan(8192);
+  const accepted = await request(app()).get('/me').set('Authorization', `Bearer ${within}`);
+  expect(accepted.status).toBe(200);
+  expect(accepted.body.subject).toBe('user_01BIG');
+  expectError(await request(app()).get('/me').set('Authorization', `Bearer ${over}`), 401, 'invalid_token', 'token_too_large');
+});
+
 describe('fuzzed credentials through a real server', () => {
   let server: Parameters<typeof request>[0];
   let close: () => Promise<void>;
