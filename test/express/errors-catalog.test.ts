@@ -44,6 +44,16 @@ beforeAll(async () => {
 });
 afterAll(() => closeIssuers(issuers));
 
+/** The kid a token names, if it has a readable header. */
+function kidsOf(token: string): string[] {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid?: unknown };
+    return typeof header.kid === 'string' ? [header.kid] : [];
+  } catch {
+    return [];
+  }
+}
+
 function bearer(token: string) {
   return request(app).get('/me').set('Authorization', `Bearer ${token}`);
 }
@@ -113,7 +123,7 @@ describe('401 invalid_token', () => {
     const token = await makeToken();
     const res = await bearer(token);
     expectError(res, 401, 'invalid_token', reason);
-    expectNoLeak(res, token, issuers.workos.key.kid, issuers.clerk.key.kid, issuers.api.key.kid);
+    expectNoLeak(res, token, ...kidsOf(token), issuers.workos.key.kid, issuers.clerk.key.kid, issuers.api.key.kid);
   });
 });
 

@@ -239,6 +239,27 @@ describe('outages', () => {
     expectError(res, 503, 'service_unavailable', 'jwks_unavailable');
   });
 
+  test('during an outage an unknown kid is a 503 (it may be a rotation we cannot see), known kids still verify', async () => {
+    const issuer = await freshIssuer();
+    const clock = manualClock();
+    const { app } = appFor(issuer, { clock: clock.now });
+    const known = await issuer.sessionToken({ expiresIn: 3600 });
+    expect((await get(app, known)).status).toBe(200);
+    issuer.jwksOverride = { status: 500, body: '{}' };
+    clock.advance(31);
+    const stranger = await issuer.sessionToken({ expiresIn: 3600 }, { key: await issuer.createDetachedKey() });
+    expectError(await get(app, stranger), 503, 'service_unavailable', 'jwks_unavailable');
+    expect((await get(app, await issuer.sessionToken({ expiresIn: 3600 }))).status).toBe(200);
+  });
+
+  test('warm() reports false while the key host is down, and ready stays false', async () => {
+    const issuer = await freshIssuer();
+    issuer.jwksOverride = { status: 500, body: '{}' };
+    const { guard } = appFor(issuer);
+    await expect(guard.warm()).resolves.toBe(false);
+    expect(guard.ready).toBe(false);
+  });
+
   test('a key host that never answers is cut off by the fetch timeout (503)', async () => {
     const hanging: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
