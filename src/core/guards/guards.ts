@@ -10,8 +10,11 @@ import { concreteName, guardArgumentError, nameList, scopeList, valueOrResolver 
  */
 export type GuardCheck<R> = (principal: SessionPrincipal, request: R, context: GuardContext) => void;
 
-/** A fixed value, or a function of the request returning it; a missing value never matches. */
-export type RequestValue<R> = string | ((request: R) => string | null | undefined);
+/**
+ * A fixed value, or a function of the request returning it (e.g. a route
+ * parameter). Anything but a non-empty string from it never matches.
+ */
+export type RequestValue<R> = string | ((request: R) => unknown);
 
 export interface WithGrantingRoles {
   grantingRoles?: readonly string[];
@@ -71,13 +74,13 @@ export function requirePermission(permission: RequiredPermission): GuardCheck<un
   };
 }
 
-function resolve<R>(value: RequestValue<R>, request: R): string | null | undefined {
+function resolve<R>(value: RequestValue<R>, request: R): unknown {
   return typeof value === 'string' ? value : value(request);
 }
 
 /** The principal's brand must equal the brand (fixed or read from the request); no brand never matches. */
 export function requireBrand<R>(brand: RequestValue<R>): GuardCheck<R> {
-  const expected = valueOrResolver<(request: R) => string>('requireBrand', 'brand id', brand);
+  const expected = valueOrResolver<(request: R) => unknown>('requireBrand', 'brand id', brand);
   return (principal, request, { errors }) => {
     const wanted = resolve(expected, request);
     if (principal.brandId === null || typeof wanted !== 'string' || principal.brandId !== wanted) {
@@ -88,7 +91,7 @@ export function requireBrand<R>(brand: RequestValue<R>): GuardCheck<R> {
 
 /** The token must belong to the session (Clerk's VerifySession rule); a token without `sid` never matches. */
 export function requireSession<R>(sessionId: RequestValue<R>): GuardCheck<R> {
-  const expected = valueOrResolver<(request: R) => string>('requireSession', 'session id', sessionId);
+  const expected = valueOrResolver<(request: R) => unknown>('requireSession', 'session id', sessionId);
   return (principal, request, { errors }) => {
     const wanted = resolve(expected, request);
     if (principal.sessionId === null || typeof wanted !== 'string' || principal.sessionId !== wanted) {
