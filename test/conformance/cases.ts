@@ -1,5 +1,5 @@
 import type { Issuers } from './fixture';
-import { APP_ORIGIN, AUDIENCE, REALM, REVOKED_SESSION, SUSPENDED_UNTIL } from './fixture';
+import { APP_ORIGIN, AUDIENCE, REALM, REVOKED_SESSION, REVOKED_TOKEN_ID, SUSPENDED_UNTIL } from './fixture';
 
 type Headers = Record<string, string | string[]>;
 
@@ -102,6 +102,11 @@ const verification: ConformanceCase[] = [
   { name: 'a Clerk user with no WorkOS mapping', headers: async (i) => bearer(await i.clerk.sessionToken({ sub: 'user_2NOBODY' })), expect: { status: 401, error: 'invalid_token', reason: 'user_unmapped' } },
   { name: 'an expired token', headers: async (i) => bearer(await i.workos.sessionToken({ expiresIn: -60, issuedAt: -360 })), expect: { status: 401, error: 'token_expired' } },
   { name: 'a revoked session', headers: async (i) => bearer(await workos(i, {}, { sid: REVOKED_SESSION })), expect: { status: 401, error: 'session_revoked', reason: 'session_revoked' } },
+  {
+    name: 'a revoked token (no session id)',
+    headers: async (i) => bearer(await i.oidc.sessionToken({ claims: { sid: undefined, aud: AUDIENCE, jti: REVOKED_TOKEN_ID } })),
+    expect: { status: 401, error: 'session_revoked', reason: 'token_revoked' },
+  },
   {
     name: 'a suspended account',
     headers: async (i) => bearer(await workos(i, {}, { sub: 'user_01SUSPENDED' })),

@@ -17,6 +17,7 @@ export const APP_ORIGIN = 'https://app.sessionguard.test';
 export const AUDIENCE = 'api://conformance';
 export const SUSPENDED_UNTIL = '2999-01-01T00:00:00.000Z';
 export const REVOKED_SESSION = 'session_REVOKED';
+export const REVOKED_TOKEN_ID = 'jti_REVOKED';
 
 const STATUSES: Record<string, AccountStatus> = {
   user_01SUSPENDED: { state: 'suspended', suspendedUntil: SUSPENDED_UNTIL, reason: 'chargeback under review' },
@@ -53,7 +54,7 @@ export function conformanceOptions(issuers: Issuers): SessionGuardOptions {
       if (subject === 'user_01STATUSDOWN') throw new Error('status store unreachable');
       return STATUSES[subject] ?? { state: 'active' };
     },
-    isRevoked: ({ sessionId }) => sessionId === REVOKED_SESSION,
+    isRevoked: ({ sessionId, tokenId }) => sessionId === REVOKED_SESSION || tokenId === REVOKED_TOKEN_ID,
     rbac: {
       roles: {
         viewer: [{ resource: 'documents', actions: ['read'] }],
