@@ -5,7 +5,8 @@ import type { SessionGuardOptions } from './options.js';
 import type { SessionPrincipal } from './principal.js';
 import type { RequestLike } from './credentials.js';
 import { guardContextOf, rememberGuardContext, type GuardContext } from './guards/context.js';
-import { createRouteGuards, runGuard, type GuardCheck, type RouteGuards } from './guards/guards.js';
+import { runGuard, type GuardCheck } from './guards/check.js';
+import { createRouteGuards, type RouteGuards } from './guards/route-guards.js';
 
 /** sessionGuard() accepts options or an existing verifier (to share caches between mounts). */
 export function toVerifier(options: SessionGuardOptions | SessionVerifier): SessionVerifier {

@@ -4,7 +4,8 @@ import { toHttpResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal.js';
 import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/adapter.js';
-import { createRouteGuards, type GuardCheck, type RouteGuards } from '../core/guards/guards.js';
+import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
+import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
 
 declare module 'koa' {
@@ -76,5 +77,5 @@ export function sessionGuard(options: SessionGuardOptions | SessionVerifier): Se
 }
 
 export type { SessionPrincipal, SessionGuardOptions };
-export type { RequestValue } from '../core/guards/guards.js';
+export type { RequestValue } from '../core/guards/check.js';
 export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';

@@ -6,7 +6,8 @@ import Router from '@koa/router';
 import * as forExpress from '../../src/express';
 import * as forKoa from '../../src/koa';
 import type { SessionGuardOptions, SessionPrincipal } from '../../src';
-import type { RequestValue, RouteGuards } from '../../src/core/guards/guards';
+import type { RouteGuards } from '../../src/core/guards/route-guards';
+import type { RequestValue } from '../../src/core/guards/check';
 
 /** Which session middleware runs before a route's guards. */
 export type AuthMode = 'required' | 'optional' | 'none';
