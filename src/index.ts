@@ -13,3 +13,4 @@ export { MAX_TOKEN_BYTES } from './core/token.js';
 export type { RbacOptions, RbacPermission, RequiredPermission } from './core/guards/rbac.js';
 export type { GuardCheck, RequestValue } from './core/guards/check.js';
 export type { GuardContext } from './core/guards/context.js';
+export type { JsonWebKeySet, PublicJwk } from './core/jwk.js';
