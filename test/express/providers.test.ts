@@ -1,6 +1,6 @@
 /** clerk(), workos() and oidc() against real tokens: networkless PEM keys, inline JWKS, audiences, algorithms. */
 import request from 'supertest';
-import { exportSPKI, generateKeyPair } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
 import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
 import type { TestIssuer, TestKey } from '../../src/testing';
 import { clerk, oidc, workos, type SessionGuardOptions } from '../../src';
@@ -51,7 +51,8 @@ describe('clerk() networkless jwtKey (PEM)', () => {
 
   test('a 3072-bit key works (not only 2048)', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 3072, extractable: true });
-    const key: TestKey = { kid: 'ins_big', alg: 'RS256', privateKey, publicJwk: {}, publicPem: await exportSPKI(publicKey) };
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'ins_big' } as TestKey['publicJwk'];
+    const key: TestKey = { kid: 'ins_big', alg: 'RS256', privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
     const app = appWith({ providers: [clerk({ issuer: issuers.clerk.issuer, jwtKey: key.publicPem })], resolveLegacyUser });
     expect((await get(app, await issuers.clerk.sessionToken({}, { key }))).status).toBe(200);
   });
