@@ -103,6 +103,13 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
   const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
+  if (options.keySets !== undefined && (typeof options.keySets !== 'object' || options.keySets === null)) {
+    fail('keySets must be an object: { fetchTimeoutMs, cooldownMs, maxAgeMs, maxStaleMs }.');
+  }
+  // Checked here, not where they are used: a NaN timeout or cooldown would silently disable the limit.
+  for (const [name, allowZero] of [['fetchTimeoutMs', false], ['cooldownMs', true], ['maxAgeMs', false], ['maxStaleMs', true]] as const) {
+    positive(`keySets.${name}`, options.keySets?.[name], 0, { allowZero });
+  }
   const cache = options.tokenCache;
   if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {
     fail('tokenCache must be false or { max, maxTtlSeconds }.');

@@ -35,6 +35,12 @@ const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DE
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
 
+/** Only a boolean is an answer: anything else is a failed lookup (fail closed, a 503), never "not revoked". */
+function revocationAnswer(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
+  return value;
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
@@ -69,13 +75,15 @@ export class SessionVerifier {
       this.keySets.set(provider, this.createKeySet(provider));
     }
 
+    // Every cache reads the injected clock on each lookup: lru-cache's default keeps a read time for
+    // 1 ms of real time, which lets an entry outlive its TTL when a test clock jumps.
     if (this.settings.tokenCacheMax > 0) {
-      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now } });
+      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now }, ttlResolution: 0 });
     }
     this.legacyUsers = new LRUCache({
       max: this.settings.legacyMax,
       ttl: this.settings.legacyTtlMs,
-      perf: { now: this.now },
+      perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
         const mapped = await options.resolveLegacyUser!(clerkUserId);
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
@@ -86,7 +94,7 @@ export class SessionVerifier {
       this.statuses = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
+        perf: { now: this.now }, ttlResolution: 0,
         fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
       });
     }
@@ -94,8 +102,8 @@ export class SessionVerifier {
       this.revocations = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
-        fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
+        perf: { now: this.now }, ttlResolution: 0,
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await options.isRevoked!(context)),
       });
     }
   }
@@ -307,7 +315,7 @@ export class SessionVerifier {
     try {
       revoked = this.revocations
         ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : (await isRevoked(query)) === true;
+        : revocationAnswer(await isRevoked(query));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
