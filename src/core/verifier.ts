@@ -12,6 +12,8 @@ import { resolveOptions, type ResolvedOptions, type RevocationQuery, type Sessio
 import type { Provider } from './providers/types.js';
 import { KeyLookupError, KeySetUnavailableError, type KeySet } from './keys/key-set.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
+import type { GuardContext } from './guards/context.js';
+import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
@@ -36,6 +38,12 @@ const STATUS_RETRY_AFTER_SECONDS = 5;
 /** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
 const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
 
+/** Only a boolean is an answer: anything else is a failed lookup (fail closed, a 503), never "not revoked". */
+function revocationAnswer(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
+  return value;
+}
+
 function hashToken(token: string): string {
   if (oneShotHash !== undefined) return oneShotHash('sha256', token, 'base64url');
   return nodeCrypto.createHash('sha256').update(token).digest('base64url');
@@ -47,6 +55,8 @@ function hashToken(token: string): string {
  */
 export class SessionVerifier {
   readonly errors: ErrorFactory;
+  /** What route guards answer with: this verifier's realm and RBAC policy. */
+  readonly guardContext: GuardContext;
   private readonly settings: ResolvedOptions;
   private readonly byIssuer = new Map<string, Provider>();
   private readonly keySets = new Map<Provider, KeySet>();
@@ -60,6 +70,7 @@ export class SessionVerifier {
   constructor(private readonly options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
     this.errors = new ErrorFactory(this.settings.realm);
+    this.guardContext = Object.freeze({ errors: this.errors, rbac: options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac) });
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
 
@@ -68,13 +79,15 @@ export class SessionVerifier {
       this.keySets.set(provider, this.createKeySet(provider));
     }
 
+    // Every cache reads the injected clock on each lookup: lru-cache's default keeps a read time for
+    // 1 ms of real time, which lets an entry outlive its TTL when a test clock jumps.
     if (this.settings.tokenCacheMax > 0) {
-      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now } });
+      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now }, ttlResolution: 0 });
     }
     this.legacyUsers = new LRUCache({
       max: this.settings.legacyMax,
       ttl: this.settings.legacyTtlMs,
-      perf: { now: this.now },
+      perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
         const mapped = await options.resolveLegacyUser!(clerkUserId);
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
@@ -85,7 +98,7 @@ export class SessionVerifier {
       this.statuses = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
+        perf: { now: this.now }, ttlResolution: 0,
         fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
       });
     }
@@ -93,8 +106,8 @@ export class SessionVerifier {
       this.revocations = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
-        fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
+        perf: { now: this.now }, ttlResolution: 0,
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await options.isRevoked!(context)),
       });
     }
   }
@@ -314,7 +327,7 @@ export class SessionVerifier {
     try {
       revoked = this.revocations
         ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : (await isRevoked(query)) === true;
+        : revocationAnswer(await isRevoked(query));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
