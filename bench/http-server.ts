@@ -1,17 +1,16 @@
 /**
  * One benchmark server per process: a hello-world route behind the guard named
  * by BENCH_SERVER. Prints "READY <port>" once listening (keys warmed unless
- * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard is not available.
+ * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here.
  * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import Koa from 'koa';
 import { workos } from '../src/index.js';
 import { sessionGuard } from '../src/express/index.js';
+import { sessionGuard as koaSessionGuard } from '../src/koa/index.js';
 import { AUDIENCE } from './lib/tokens.js';
 
 const kind = process.env.BENCH_SERVER ?? 'express';
@@ -48,19 +47,10 @@ function unauthorized(_error: unknown, res: Response): void {
 
 type Listener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
 
-async function koaListener(guarded: boolean): Promise<Listener | string> {
+async function koaListener(guarded: boolean): Promise<Listener> {
   const app = new Koa();
   if (guarded) {
-    // Loaded by path so this file compiles before sessionguard/koa exists.
-    const entry = join(__dirname, '..', 'src', 'koa', 'index.ts');
-    let koaGuard: ((options: unknown) => Koa.Middleware & { warm(): Promise<boolean> }) | undefined;
-    try {
-      koaGuard = (createRequire(__filename)(entry) as { sessionGuard?: typeof koaGuard }).sessionGuard;
-    } catch {
-      koaGuard = undefined;
-    }
-    if (koaGuard === undefined) return 'sessionguard/koa is not available on this branch';
-    const guard = koaGuard(guardOptions(true));
+    const guard = koaSessionGuard(guardOptions(true));
     if (!cold) await guard.warm();
     app.use(guard);
   }
