@@ -13,6 +13,7 @@ import type { Provider } from './providers/types.js';
 import { KeyLookupError, KeySetUnavailableError, type KeySet } from './keys/key-set.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
 import { StaticKeySet } from './keys/static-key-set.js';
+import { invalidationFor, storeHooks } from './store/bind-store.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
 interface VerifiedToken {
@@ -26,12 +27,27 @@ interface VerifiedToken {
 /** Which caches to clear after a change of account status or revocation. */
 export interface Invalidation {
   subject?: string;
+  /** With `subject`: only this issuer's user (default: that subject under every issuer). */
+  issuer?: string;
   revocations?: boolean;
+  /** Only the cached answers about this session (with or without `tokenId`). */
+  sessionId?: string;
+  /** Only the cached answers about this token id. */
+  tokenId?: string;
 }
 
 const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
+
+/** Status is cached per issuer and subject: two OIDC issuers may use the same subject for different people. */
+function statusKey(issuer: string, subject: string): string {
+  return `${issuer}\u0000${subject}`;
+}
+
+function revocationKey(issuer: string, sessionId: string | null, tokenId: string | null): string {
+  return `${issuer}\u0000${sessionId ?? ''}\u0000${tokenId ?? ''}`;
+}
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
@@ -52,12 +68,22 @@ export class SessionVerifier {
   private readonly revocations: LRUCache<string, boolean, RevocationQuery> | undefined;
   private readonly emit: SessionEventListener | undefined;
   private readonly now: () => number;
+  private readonly options: SessionGuardOptions;
+  private readonly unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly options: SessionGuardOptions) {
+  constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
     this.errors = new ErrorFactory(this.settings.realm);
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
+    // A store answers status and revocation; its change messages clear what they make stale.
+    const store = options.store;
+    if (store !== undefined) options = { ...options, ...storeHooks(store, options.providers, options.storeFailOpen === true, this.emit) };
+    this.options = options;
+    this.unsubscribe = store?.subscribe(
+      (change) => this.invalidate(invalidationFor(change)),
+      (error) => this.emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
+    );
 
     for (const provider of options.providers) {
       for (const issuer of provider.issuers) this.byIssuer.set(issuer, provider);
@@ -82,7 +108,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now },
-        fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
+        fetchMethod: (_key, _stale, { context }) => this.lookUpStatus(context.subject, context),
       });
     }
     if (options.isRevoked !== undefined && this.settings.statusTtlMs > 0) {
@@ -114,12 +140,33 @@ export class SessionVerifier {
 
   /** Forgets cached account status (for a subject, or all) and revocation answers after a change. */
   invalidate(change: Invalidation = {}): void {
-    if (change.subject !== undefined) this.statuses?.delete(change.subject);
-    else if (!change.revocations) this.statuses?.clear();
-    if (change.revocations || change.subject === undefined) this.revocations?.clear();
+    const revocation = change.sessionId !== undefined || change.tokenId !== undefined;
+    if (change.subject !== undefined) {
+      const issuers = change.issuer !== undefined ? [change.issuer] : this.byIssuer.keys();
+      for (const issuer of issuers) this.statuses?.delete(statusKey(issuer, change.subject));
+    } else if (!change.revocations && !revocation) this.statuses?.clear();
+    if (revocation) this.forgetRevocation(change.sessionId, change.tokenId);
+    else if (change.revocations || change.subject === undefined) this.revocations?.clear();
+  }
+
+  /**
+   * Drops the cached answers about one session or token, keeping every other
+   * (one revocation must not send every session back to the store, nor fail them all during an outage).
+   */
+  private forgetRevocation(sessionId: string | undefined, tokenId: string | undefined): void {
+    const cache = this.revocations;
+    if (cache === undefined) return;
+    const prefixes = sessionId === undefined ? [] : [...this.byIssuer.keys()].map((issuer) => revocationKey(issuer, sessionId, null));
+    const suffix = tokenId === undefined ? undefined : `\u0000${tokenId}`;
+    const stale: string[] = [];
+    for (const key of cache.keys()) {
+      if (prefixes.some((prefix) => key.startsWith(prefix)) || (suffix !== undefined && key.endsWith(suffix))) stale.push(key);
+    }
+    for (const key of stale) cache.delete(key);
   }
 
   close(): void {
+    this.unsubscribe?.();
     for (const keySet of this.keySets.values()) keySet.close();
   }
 
@@ -301,7 +348,7 @@ export class SessionVerifier {
     let revoked: boolean | undefined;
     try {
       revoked = this.revocations
-        ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
+        ? await this.revocations.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query })
         : (await isRevoked(query)) === true;
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
@@ -336,7 +383,7 @@ export class SessionVerifier {
     let parsed: ParsedAccountStatus | undefined;
     try {
       parsed = this.statuses
-        ? await this.statuses.fetch(principal.subject, { context: principal })
+        ? await this.statuses.fetch(statusKey(principal.issuer, principal.subject), { context: principal })
         : await this.lookUpStatus(principal.subject, principal);
     } catch {
       parsed = undefined;
