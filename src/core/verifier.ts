@@ -70,6 +70,8 @@ export class SessionVerifier {
   private readonly now: () => number;
   private readonly options: SessionGuardOptions;
   private readonly unsubscribe: (() => void) | undefined;
+  /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
+  private invalidations = 0;
 
   constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
@@ -140,6 +142,7 @@ export class SessionVerifier {
 
   /** Forgets cached account status (for a subject, or all) and revocation answers after a change. */
   invalidate(change: Invalidation = {}): void {
+    this.invalidations++;
     const revocation = change.sessionId !== undefined || change.tokenId !== undefined;
     if (change.subject !== undefined) {
       const issuers = change.issuer !== undefined ? [change.issuer] : this.byIssuer.keys();
@@ -348,7 +351,7 @@ export class SessionVerifier {
     let revoked: boolean | undefined;
     try {
       revoked = this.revocations
-        ? await this.revocations.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query })
+        ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query }))
         : (await isRevoked(query)) === true;
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
@@ -378,12 +381,26 @@ export class SessionVerifier {
     }
   }
 
+  /**
+   * A cached lookup. An invalidation while the lookup is in flight aborts it
+   * (its answer may predate the change): ask again instead of failing the request.
+   */
+  private async fetchCurrent<V>(fetch: () => Promise<V>): Promise<V> {
+    const generation = this.invalidations;
+    try {
+      return await fetch();
+    } catch (error) {
+      if (generation === this.invalidations) throw error;
+      return fetch();
+    }
+  }
+
   private async checkAccountStatus(principal: SessionPrincipal): Promise<void> {
     if (this.options.accountStatus === undefined) return;
     let parsed: ParsedAccountStatus | undefined;
     try {
       parsed = this.statuses
-        ? await this.statuses.fetch(statusKey(principal.issuer, principal.subject), { context: principal })
+        ? await this.fetchCurrent(() => this.statuses!.fetch(statusKey(principal.issuer, principal.subject), { context: principal }))
         : await this.lookUpStatus(principal.subject, principal);
     } catch {
       parsed = undefined;

@@ -243,3 +243,17 @@ test('a store and accountStatus together are refused at construction', async () 
   await expect(admin.suspend('user_x', { until: 'not a date' })).rejects.toThrow(/until must be a Date/);
   await expect(admin.revokeSession('')).rejects.toThrow(/sessionId must be a non-empty string/);
 });
+
+test('closing the last verifier ends the subscription: its own connection is closed, a given one is left open', async () => {
+  const own = await instance();
+  const given = await connectClient(redis.url);
+  cleanups.push(() => given.destroy());
+  const other = await instance({ subscriber: given });
+  await subscribed(2);
+  own.guard.verifier.close();
+  other.guard.verifier.close();
+  await subscribed(0);
+  expect(given.isOpen).toBe(true);
+  const clients = await adminClient.clientList();
+  expect(clients.filter((client) => client.flags.includes('P'))).toEqual([]); // no pub/sub connection left
+});

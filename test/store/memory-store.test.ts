@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
-import { memoryStore, type SessionEvent } from '../../src';
+import { memoryStore, type SessionEvent, type SessionStore } from '../../src';
 import type { TestIssuer } from '../../src/testing';
 
 let issuers: { workos: TestIssuer; oidc: TestIssuer };
@@ -85,4 +85,33 @@ test('bad arguments are clear errors', async () => {
   await expect(store.ban({ issuer: '', subject: 'x' })).rejects.toThrow(/subject.issuer must be a non-empty string/);
   await expect(store.revokeToken('', {})).rejects.toThrow(/tokenId must be a non-empty string/);
   expect(() => memoryStore({ maxTokenLifetimeSeconds: -1 })).toThrow(/maxTokenLifetimeSeconds/);
+});
+
+test('a change that lands while a lookup is in flight is applied, not answered with a 503', async () => {
+  const inner = memoryStore();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let first = true;
+  // A store whose first read answers what was true before the change, and only after it.
+  const slow: SessionStore = {
+    ...inner,
+    suspend: (subject, options) => inner.suspend(subject, options),
+    subscribe: (listener) => inner.subscribe(listener),
+    isRevoked: (lookup) => inner.isRevoked(lookup),
+    status: async (subject) => {
+      const answer = await inner.status(subject);
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return answer;
+    },
+  };
+  const { app } = guardedApp({ providers: [issuers.workos.provider()], store: slow });
+  const token = await issuers.workos.sessionToken({ sub: 'user_race' });
+  const pending = request(app).get('/me').set('Authorization', `Bearer ${token}`).then((res) => res);
+  while (first) await new Promise((resolve) => setImmediate(resolve));
+  await slow.suspend('user_race', { until: '2099-01-01T00:00:00Z', reason: 'raced' });
+  release();
+  expectError(await pending, 403, 'account_suspended', 'raced');
 });

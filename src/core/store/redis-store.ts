@@ -28,6 +28,7 @@ export interface RedisSubscriberLike {
   readonly isOpen: boolean;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
   destroy(): void;
@@ -74,6 +75,9 @@ class RedisStore implements SessionStore {
   private readonly listeners = new Map<StoreChangeListener, ((error: Error) => void) | undefined>();
   private subscriber: RedisSubscriberLike | undefined;
   private readonly ownsSubscriber: boolean;
+  /** The subscriber while someone listens; undefined stops its retries. */
+  private listening: RedisSubscriberLike | undefined;
+  private readonly watched = new WeakSet<RedisSubscriberLike>();
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null || typeof options.client?.get !== 'function') {
@@ -174,15 +178,19 @@ class RedisStore implements SessionStore {
 
   private startSubscriber(): void {
     const subscriber = (this.subscriber ??= this.client.duplicate());
-    let connectedBefore = false;
-    subscriber.on('error', (error) => this.tell(undefined, asError(error)));
-    subscriber.on('ready', () => {
-      // Messages sent while the connection was down are lost: every cached answer may be stale.
-      if (connectedBefore) this.tell({ type: 'resync' });
-      connectedBefore = true;
-    });
+    this.listening = subscriber;
+    if (!this.watched.has(subscriber)) {
+      this.watched.add(subscriber);
+      let connectedBefore = subscriber.isOpen;
+      subscriber.on('error', (error) => this.tell(undefined, asError(error)));
+      subscriber.on('ready', () => {
+        // Messages sent while the connection was down are lost: every cached answer may be stale.
+        if (connectedBefore) this.tell({ type: 'resync' });
+        connectedBefore = true;
+      });
+    }
     const attempt = async (): Promise<void> => {
-      if (this.subscriber !== subscriber) return;
+      if (this.listening !== subscriber) return;
       try {
         if (!subscriber.isOpen) await subscriber.connect();
         await subscriber.subscribe(this.channel, (message) => this.tell(parseChange(message)));
@@ -196,10 +204,15 @@ class RedisStore implements SessionStore {
   }
 
   private stopSubscriber(): void {
-    const subscriber = this.subscriber;
-    if (subscriber === undefined || !this.ownsSubscriber) return;
-    this.subscriber = undefined;
-    subscriber.destroy();
+    const subscriber = this.listening;
+    this.listening = undefined;
+    if (subscriber === undefined) return;
+    if (this.ownsSubscriber) {
+      this.subscriber = undefined;
+      subscriber.destroy();
+    } else {
+      subscriber.unsubscribe(this.channel).catch(() => undefined); // the caller's connection: leave it open
+    }
   }
 
   private tell(change: StoreChange | undefined, error?: Error): void {
