@@ -2,7 +2,11 @@ import type { Provider } from './providers/types.js';
 import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from './events.js';
 import type { SessionPrincipal } from './principal.js';
+import type { RbacOptions } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
+
+/** Realm of WWW-Authenticate challenges when none is configured. */
+export const DEFAULT_REALM = 'api';
 
 /** Identifies what a revocation check is asked about. */
 export interface RevocationQuery {
@@ -45,6 +49,8 @@ export interface SessionGuardOptions {
     maxAgeMs?: number;
     maxStaleMs?: number;
   };
+  /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
+  rbac?: RbacOptions;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
   /** The clock, in epoch milliseconds (for tests). */
@@ -118,7 +124,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   validateStore(options);
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
-  const realm = options.realm ?? 'api';
+  const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
   const cache = options.tokenCache;
   if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {
