@@ -30,6 +30,8 @@ export interface SessionGuardOptions {
   realm?: string;
   /** Verified-token cache; `false` turns it off. */
   tokenCache?: false | { max?: number; maxTtlSeconds?: number };
+  /** How long resolveLegacyUser, accountStatus and isRevoked may take before the request gets a 503 (default 2000 ms). */
+  hookTimeoutMs?: number;
   /** How long account status and revocation answers are reused per subject/session (default 5 s). */
   statusCacheTtlSeconds?: number;
   /** Cache for Clerk → WorkOS user mappings (default 10,000 entries, 10 minutes). */
@@ -55,6 +57,7 @@ export interface ResolvedOptions {
   tokenCacheMax: number;
   tokenCacheMaxTtlMs: number;
   statusTtlMs: number;
+  hookTimeoutMs: number;
   legacyMax: number;
   legacyTtlMs: number;
 }
@@ -120,6 +123,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
     tokenCacheMax: cache === false ? 0 : positive('tokenCache.max', cache?.max, 10_000, { integer: true }),
     tokenCacheMaxTtlMs: cache === false ? 0 : positive('tokenCache.maxTtlSeconds', cache?.maxTtlSeconds, 3600) * 1000,
     statusTtlMs: positive('statusCacheTtlSeconds', options.statusCacheTtlSeconds, 5, { allowZero: true }) * 1000,
+    hookTimeoutMs: positive('hookTimeoutMs', options.hookTimeoutMs, 2000),
     legacyMax: positive('legacyUserCache.max', options.legacyUserCache?.max, 10_000, { integer: true }),
     legacyTtlMs: positive('legacyUserCache.ttlSeconds', options.legacyUserCache?.ttlSeconds, 600) * 1000,
   };

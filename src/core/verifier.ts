@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
+import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
 import { checkTokenShape, decodeToken, type JsonObject } from './token.js';
@@ -85,7 +86,7 @@ export class SessionVerifier {
       ttl: this.settings.legacyTtlMs,
       perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
-        const mapped = await options.resolveLegacyUser!(clerkUserId);
+        const mapped = await withDeadline(options.resolveLegacyUser!(clerkUserId), this.settings.hookTimeoutMs, 'resolveLegacyUser');
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
         return mapped ?? UNMAPPED;
       },
@@ -103,7 +104,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await options.isRevoked!(context)),
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await withDeadline(options.isRevoked!(context), this.settings.hookTimeoutMs, 'isRevoked')),
       });
     }
   }
@@ -315,7 +316,7 @@ export class SessionVerifier {
     try {
       revoked = this.revocations
         ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : revocationAnswer(await isRevoked(query));
+        : revocationAnswer(await withDeadline(isRevoked(query), this.settings.hookTimeoutMs, 'isRevoked'));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
@@ -335,7 +336,7 @@ export class SessionVerifier {
   private async lookUpStatus(subject: string, principal: SessionPrincipal): Promise<ParsedAccountStatus> {
     const started = this.now();
     try {
-      const status = parseAccountStatus(await this.options.accountStatus!(subject, principal));
+      const status = parseAccountStatus(await withDeadline(this.options.accountStatus!(subject, principal), this.settings.hookTimeoutMs, 'accountStatus'));
       this.emit?.({ type: 'status_lookup', ok: true, durationMs: this.now() - started });
       return status;
     } catch (error) {
