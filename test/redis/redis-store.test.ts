@@ -184,9 +184,9 @@ test('a change clears only the entries it affects: other users and sessions stay
 });
 
 test('a change whose message is lost is enforced once the cache TTL has passed', async () => {
-  // The subscriber logs in as its own Redis user; turning that user off keeps it from reconnecting.
+  // The subscriber logs in as its own Redis user; while that user is off, every reconnect attempt fails.
   await adminClient.sendCommand(['ACL', 'SETUSER', 'listener', 'on', '>secret', '~*', '&*', '+@all']);
-  const subscriber = await connectClient(`redis://listener:secret@127.0.0.1:${redis.port}`, { socket: { reconnectStrategy: () => 60_000 } });
+  const subscriber = await connectClient(`redis://listener:secret@127.0.0.1:${redis.port}`, { socket: { reconnectStrategy: () => 100 } });
   cleanups.push(() => subscriber.destroy(), () => adminClient.sendCommand(['ACL', 'DELUSER', 'listener']));
   const app = await instance({ statusCacheTtlSeconds: 5, subscriber });
   const token = await issuers.workos.sessionToken({ sub: 'user_lost' });
