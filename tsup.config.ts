@@ -6,6 +6,7 @@ export default defineConfig({
     index: 'src/index.ts',
     express: 'src/express/index.ts',
     testing: 'src/testing/index.ts',
+    identity: 'src/identity/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
