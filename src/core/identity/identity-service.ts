@@ -128,6 +128,7 @@ export class IdentityService {
   }
 
   private sessionToken(body: unknown): string {
+    if (body === undefined) throw this.verifier.errors.invalidRequest('token_missing', 'The request has no body: send { "token": "..." }.');
     if (!isObject(body)) throw this.verifier.errors.invalidRequest('body_invalid', 'The request body must be a JSON object: { "token": "..." }.');
     const token = body.token;
     if (token === undefined || token === '') throw this.verifier.errors.invalidRequest('token_missing', 'The request body has no "token".');
