@@ -109,8 +109,8 @@ export interface TemplateMinter {
  * prototype method rather than a closure per request.
  */
 class Principal implements SessionPrincipal {
-  readonly type = 'user' as const;
   readonly subject: string;
+  readonly type = 'user' as const;
   readonly brandId: string | null;
   readonly workosUserId: string;
   readonly clerkUserId: string | null;

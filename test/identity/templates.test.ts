@@ -121,6 +121,9 @@ describe('req.auth.getToken() in the middleware', () => {
     const auth = await request(app(true)).get('/auth').set('Authorization', `Bearer ${token}`);
     expect(auth.body.serialised).not.toContain(token.split('.')[2]);
     expect(JSON.parse(auth.body.serialised)).toMatchObject({ subject: 'user_01G' });
+    expect(Object.keys(JSON.parse(auth.body.serialised))).toEqual([
+      'subject', 'type', 'brandId', 'workosUserId', 'clerkUserId', 'scope', 'scopes', 'roles', 'sessionId', 'provider', 'issuer', 'claims',
+    ]);
     expect(auth.body.ownKeys).not.toContain('getToken');
     expect(auth.body.sharedMethod).toBe(true);
   });
