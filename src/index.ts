@@ -18,3 +18,6 @@ export type { GetTokenOptions, TemplateMinter } from './core/principal.js';
 export { IdentityService, type IdentityServiceOptions, type IdentityResponse } from './core/identity/identity-service.js';
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from './core/identity/service-auth.js';
 export { toVerifyResponse, type VerifyResponseBody } from './core/identity/verify-response.js';
+export type { RbacOptions, RbacPermission, RequiredPermission } from './core/guards/rbac.js';
+export type { GuardCheck, RequestValue } from './core/guards/check.js';
+export type { GuardContext } from './core/guards/context.js';

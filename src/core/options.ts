@@ -3,6 +3,10 @@ import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from './events.js';
 import type { SessionPrincipal, TemplateMinter } from './principal.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
+import type { RbacOptions } from './guards/rbac.js';
+
+/** Realm of WWW-Authenticate challenges when none is configured. */
+export const DEFAULT_REALM = 'api';
 
 /** Identifies what a revocation check is asked about. */
 export interface RevocationQuery {
@@ -40,6 +44,8 @@ export interface SessionGuardOptions {
   };
   /** Template tokens for `req.auth.getToken({ template })`: a tokenTemplates({...}) instance. */
   templates?: TemplateMinter;
+  /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
+  rbac?: RbacOptions;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
   /** The clock, in epoch milliseconds (for tests). */
@@ -99,7 +105,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   if (options.templates !== undefined && typeof options.templates?.mint !== 'function') fail('templates must come from tokenTemplates({...}).');
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
-  const realm = options.realm ?? 'api';
+  const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
   const cache = options.tokenCache;
   if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {

@@ -25,6 +25,8 @@ export interface CommonProviderOptions {
   clockToleranceSeconds?: number;
   /** Claim holding the brand id (default `brand_id`). */
   brandClaim?: string;
+  /** Claim holding the roles (a string or a list); default: WorkOS `role`/`roles`, Clerk `o.rol`/`org_role`. */
+  roleClaim?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface Provider {
   readonly clockToleranceSeconds: number;
   readonly requireSessionId: boolean;
   readonly brandClaim: string;
+  readonly roleClaim: string | undefined;
   /** Clerk tokens carry a Clerk user id that maps to a WorkOS user id. */
   readonly legacyUsers: boolean;
   /** Returns a reason when the token is not a session token of this provider. */
