@@ -7,6 +7,7 @@ import { isTemplateLifetime, MAX_TEMPLATE_LIFETIME_SECONDS, MIN_TEMPLATE_LIFETIM
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody, type BodyRequest } from './json-body.js';
 import { ServiceAuthenticator, type ServiceAuthOptions } from './service-auth.js';
 import { toVerifyResponse } from './verify-response.js';
+import { BadPathError, matchIdentityRoute } from './routes.js';
 
 export interface IdentityServiceOptions extends SessionGuardOptions {
   /** How calling services authenticate (required: every verify call comes from a service). */
@@ -61,6 +62,25 @@ export class IdentityService {
       throw new TypeError('sessionguard: identityRouter(): maxBodyBytes must be a whole number from 1024 to 1048576.');
     }
     this.maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  /**
+   * Answers a request for one of the service's routes; undefined when the
+   * method and path are not the service's (the adapter passes it on).
+   * `path` is relative to where the service is mounted.
+   */
+  async handle(request: BodyRequest, path: string): Promise<IdentityResponse | undefined> {
+    let route;
+    try {
+      route = matchIdentityRoute(request.method, path);
+    } catch (error) {
+      if (!(error instanceof BadPathError)) throw error;
+      return this.failure(this.verifier.errors.invalidRequest('path_invalid', 'The request path is not valid percent-encoding.'));
+    }
+    if (route === undefined) return undefined;
+    if (route.name === 'jwks') return this.jwks();
+    if (route.name === 'verify') return this.verifySession(request, route.sessionId);
+    return this.createToken(request, route.sessionId, route.templateName);
   }
 
   /** POST /v1/sessions/verify and, with a session id, POST /v1/sessions/{session_id}/verify. */
