@@ -186,6 +186,8 @@ describe('service callers', () => {
   test('bad service configuration fails at start-up', () => {
     expect(() => identityRouter({ ...options(), serviceAuth: {} })).toThrow(/at least one API key/);
     expect(() => identityRouter({ ...options(), serviceAuth: { apiKeys: [{ name: 'short', key: 'abc', scopes: [] }] } })).toThrow(/at least 32 characters/);
+    expect(() => identityRouter({ ...options(), serviceAuth: { providers: [issuers.workos.provider({ name: 'svc' })] } })).toThrow(/also a session provider's/);
+    expect(() => identityRouter({ ...options(), serviceAuth: { verifyScope: 'two scopes', apiKeys: [{ name: 'a', key: API_KEY, scopes: [] }] } })).toThrow(/one scope name/);
   });
 });
 

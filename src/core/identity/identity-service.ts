@@ -55,6 +55,13 @@ export class IdentityService {
 
   constructor(options: IdentityServiceOptions) {
     const { serviceAuth, maxBodyBytes, ...guardOptions } = options;
+    const sessionIssuers = new Set(guardOptions.providers?.flatMap((provider) => provider.issuers) ?? []);
+    for (const provider of serviceAuth?.providers ?? []) {
+      // A session token must never pass as a service credential, nor the reverse.
+      if (provider.issuers.some((issuer) => sessionIssuers.has(issuer))) {
+        throw new TypeError(`sessionguard: identityRouter(): the service issuer of "${provider.name}" is also a session provider's; give service tokens their own issuer.`);
+      }
+    }
     this.verifier = new SessionVerifier(guardOptions);
     this.templates = options.templates;
     this.callers = new ServiceAuthenticator(serviceAuth, this.verifier.errors, { realm: options.realm, clock: options.clock, onEvent: options.onEvent });
