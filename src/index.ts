@@ -21,3 +21,4 @@ export { toVerifyResponse, type VerifyResponseBody } from './core/identity/verif
 export type { RbacOptions, RbacPermission, RequiredPermission } from './core/guards/rbac.js';
 export type { GuardCheck, RequestValue } from './core/guards/check.js';
 export type { GuardContext } from './core/guards/context.js';
+export type { JsonWebKeySet, PublicJwk } from './core/jwk.js';

@@ -1,4 +1,4 @@
-import type { JSONWebKeySet } from 'jose';
+import type { JsonWebKeySet } from '../jwk.js';
 import type { JsonObject } from '../token.js';
 
 export type ProviderKind = 'clerk' | 'workos' | 'oidc';
@@ -7,7 +7,7 @@ export type ProviderKind = 'clerk' | 'workos' | 'oidc';
 export type KeySourceConfig =
   | { type: 'jwks'; url: string }
   | { type: 'pem'; pem: string }
-  | { type: 'jwks-inline'; jwks: JSONWebKeySet };
+  | { type: 'jwks-inline'; jwks: JsonWebKeySet };
 
 /** Options every provider accepts. */
 export interface CommonProviderOptions {
@@ -16,7 +16,7 @@ export interface CommonProviderOptions {
   /** Override where the key set is fetched from (https, or http on loopback only). */
   jwksUrl?: string;
   /** A public key set given inline: no fetch at all. */
-  jwks?: JSONWebKeySet;
+  jwks?: JsonWebKeySet;
   /** Algorithms accepted for this provider's tokens (asymmetric only). */
   algorithms?: readonly string[];
   /** Required `aud` value(s); when set, a token without a matching `aud` fails. */
