@@ -13,7 +13,7 @@ export { MAX_TOKEN_BYTES } from './core/token.js';
 export { remote, type RemoteProviderOptions, type RemoteProvider, type RemoteCredentials } from './core/remote/remote-provider.js';
 export { tokenTemplates, TokenTemplates, type TokenTemplate, type TokenTemplatesOptions } from './core/templates/token-templates.js';
 export { hasuraTemplate, HASURA_CLAIMS_NAMESPACE, type HasuraTemplateOptions } from './core/templates/hasura.js';
-export type { SigningAlgorithm, SigningKeyInput } from './core/templates/signing-key.js';
+export type { SigningAlgorithm, SigningKeyInput, PrivateJwk } from './core/templates/signing-key.js';
 export type { GetTokenOptions, TemplateMinter } from './core/principal.js';
 export { IdentityService, type IdentityServiceOptions, type IdentityResponse } from './core/identity/identity-service.js';
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from './core/identity/service-auth.js';

@@ -72,4 +72,4 @@ export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from '../core/i
 export type { VerifyResponseBody } from '../core/identity/verify-response.js';
 export { tokenTemplates, TokenTemplates, type TokenTemplate, type TokenTemplatesOptions } from '../core/templates/token-templates.js';
 export { hasuraTemplate, HASURA_CLAIMS_NAMESPACE, type HasuraTemplateOptions } from '../core/templates/hasura.js';
-export type { SigningAlgorithm, SigningKeyInput } from '../core/templates/signing-key.js';
+export type { SigningAlgorithm, SigningKeyInput, PrivateJwk } from '../core/templates/signing-key.js';

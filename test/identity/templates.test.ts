@@ -1,7 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import { hasuraTemplate, oidc, tokenTemplates, type SessionPrincipal, type TokenTemplates } from '../../src';
+import { hasuraTemplate, oidc, tokenTemplates, type PrivateJwk, type SessionPrincipal, type TokenTemplates } from '../../src';
 import { sessionGuard } from '../../src/express';
 import type { TestIssuer } from '../../src/testing';
 import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
@@ -48,6 +48,8 @@ describe('tokenTemplates()', () => {
     const again = tokenTemplates({ issuer: ISSUER, signingKey: { privateKey: pem.replace(/\n/g, '\\n') }, templates: [hasuraTemplate()] });
     expect(byThumbprint.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(again.kid).toBe(byThumbprint.kid);
+    const asJwk = createPrivateKey(pem).export({ format: 'jwk' }) as PrivateJwk;
+    expect(tokenTemplates({ issuer: ISSUER, signingKey: { privateKey: asJwk }, templates: [hasuraTemplate()] }).kid).toBe(byThumbprint.kid);
     const named = tokenTemplates({ issuer: ISSUER, signingKey: { privateKey: pem, kid: 'identity-2026' }, templates: [hasuraTemplate()] });
     expect(named.jwks().keys[0]!.kid).toBe('identity-2026');
     expect(decodeJwt(await named.mint(principal, 'custom_hasura')).header.kid).toBe('identity-2026');

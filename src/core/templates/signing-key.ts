@@ -1,12 +1,15 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
+import type { PublicJwk } from '../jwk.js';
 
 /** Algorithms the identity service signs template tokens with. */
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'EdDSA' | 'RS256' | 'PS256';
 
+/** A private JSON Web Key: the public members plus `d`. */
+export type PrivateJwk = PublicJwk & { d: string };
+
 /** A private key given in configuration: a KeyObject, a PKCS#8 PEM, or a private JWK. */
 export interface SigningKeyInput {
-  privateKey: KeyObject | string | JWK;
+  privateKey: KeyObject | string | PrivateJwk;
   /** Key id in the header and the JWKS (default: the key's RFC 7638 thumbprint). */
   kid?: string;
   /** Default: from the key (P-256 → ES256, P-384 → ES384, Ed25519 → EdDSA, RSA → RS256). */
@@ -18,7 +21,7 @@ export interface SigningKey {
   readonly alg: SigningAlgorithm;
   readonly kid: string;
   readonly privateKey: KeyObject;
-  readonly publicJwk: Readonly<JWK>;
+  readonly publicJwk: Readonly<PublicJwk>;
 }
 
 function fail(message: string): never {
@@ -26,7 +29,7 @@ function fail(message: string): never {
 }
 
 /** The algorithms each kind of key can sign with. */
-function algorithmsFor(jwk: JWK): SigningAlgorithm[] {
+function algorithmsFor(jwk: PublicJwk): SigningAlgorithm[] {
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return ['ES256'];
   if (jwk.kty === 'EC' && jwk.crv === 'P-384') return ['ES384'];
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return ['EdDSA'];
@@ -35,16 +38,16 @@ function algorithmsFor(jwk: JWK): SigningAlgorithm[] {
 }
 
 /** RFC 7638 thumbprint: SHA-256 of the required members in lexicographic order. */
-function thumbprint(jwk: JWK): string {
+function thumbprint(jwk: PublicJwk): string {
   const members = jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x'];
-  const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name as keyof JWK]])));
+  const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])));
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function toPrivateKey(input: KeyObject | string | JWK): KeyObject {
+function toPrivateKey(input: KeyObject | string | PrivateJwk): KeyObject {
   try {
     if (typeof input === 'string') return createPrivateKey({ key: input.replace(/\\n/g, '\n'), format: 'pem' });
-    if (typeof input === 'object' && input !== null && 'asymmetricKeyType' in input) {
+    if (input instanceof KeyObject) {
       if (input.type !== 'private') fail('signingKey.privateKey must be a private key.');
       return input;
     }
@@ -55,8 +58,8 @@ function toPrivateKey(input: KeyObject | string | JWK): KeyObject {
   }
 }
 
-function publicJwkOf(privateKey: KeyObject): JWK {
-  return createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
+function publicJwkOf(privateKey: KeyObject): PublicJwk {
+  return createPublicKey(privateKey).export({ format: 'jwk' }) as PublicJwk;
 }
 
 /** Imports the configured key, or generates a fresh one for `alg` (its public half is published in the JWKS). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, type JWK } from 'jose';
+import { SignJWT } from 'jose';
+import type { JsonWebKeySet } from '../jwk.js';
 import { SessionError } from '../errors.js';
 import type { SessionPrincipal, TemplateMinter } from '../principal.js';
 import { loadSigningKey, type SigningAlgorithm, type SigningKey, type SigningKeyInput } from './signing-key.js';
@@ -96,7 +97,7 @@ export class TokenTemplates implements TemplateMinter {
   }
 
   /** The public key set to serve at /.well-known/jwks.json. */
-  jwks(): { keys: JWK[] } {
+  jwks(): JsonWebKeySet {
     return { keys: [{ ...this.key.publicJwk }] };
   }
 
