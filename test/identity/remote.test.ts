@@ -256,3 +256,15 @@ test('template tokens minted by B are verified by a third app with oidc() agains
   const a = await serviceA();
   expectError(await request(a.url).get('/me').set('Authorization', `Bearer ${jwt}`), 401, 'invalid_token', 'issuer_unknown');
 });
+
+test('remote-mode rejections are reported without the token', async () => {
+  const events: unknown[] = [];
+  stubAnswer = (res) => res.status(500).end();
+  const { app } = guardedApp({ providers: [remote({ url: stub.url, credentials: API_KEY })], onEvent: (event) => events.push(event) });
+  const token = await issuers.workos.sessionToken();
+  expectError(await request(app).get('/me').set('Authorization', `Bearer ${token}`), 503, 'service_unavailable', 'identity_unavailable');
+  expect(events).toContainEqual(expect.objectContaining({ type: 'rejection', status: 503, reason: 'identity_unavailable' }));
+  const logged = JSON.stringify(events);
+  expect(logged).not.toContain(token.split('.')[1]);
+  expect(logged).not.toContain(API_KEY);
+});
