@@ -177,6 +177,8 @@ export class SessionVerifier {
 
     const cacheKey = this.tokenCache === undefined ? '' : `${provider.name}:${hashToken(token)}`;
     let verified = this.tokenCache?.get(cacheKey);
+    // A cached verification is only as good as the keys behind it (maxStale, rotation).
+    if (verified !== undefined && !this.keySets.get(provider)!.stillUsable()) verified = undefined;
     if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: verified !== undefined });
     if (verified === undefined) {
       verified = await this.verifyFresh(token, provider, alg, kid, payload);

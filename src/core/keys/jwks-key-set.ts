@@ -69,6 +69,14 @@ export class JwksKeySet implements KeySet {
     return this.held !== undefined && !this.isExpired(this.opts.now());
   }
 
+  stillUsable(): boolean {
+    const now = this.opts.now();
+    if (this.held === undefined || this.isExpired(now)) return false;
+    // Refresh ahead of expiry (and through the stale window); the caller goes on with the keys held.
+    if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) void this.refresh(false);
+    return true;
+  }
+
   async warm(): Promise<boolean> {
     await this.refresh(true);
     return this.ready;
@@ -79,13 +87,9 @@ export class JwksKeySet implements KeySet {
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
-    const now = this.opts.now();
-    if (this.held === undefined || this.isExpired(now)) {
+    if (!this.stillUsable()) {
       await this.refresh(false);
       if (this.held === undefined || this.isExpired(this.opts.now())) throw this.unavailable();
-    } else if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) {
-      // Refresh ahead of expiry; this request goes on with the keys held.
-      void this.refresh(false);
     }
 
     let jwk = this.find(kid);
