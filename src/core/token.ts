@@ -21,7 +21,8 @@ export function checkTokenShape(token: string): TokenShapeProblem | undefined {
   return undefined;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+// ignoreBOM: true keeps a byte-order mark in the text, where JSON.parse refuses it (RFC 8259 8.1).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes one base64url segment to a JSON object, or undefined. Non-canonical

@@ -100,3 +100,20 @@ export async function faultyKeyHost(jwks: () => unknown, redirectTo = 'http://12
     url: { value: `${host.origin}/jwks.json` },
   }) as LoopbackHost & { mode: KeyHostMode; url: string };
 }
+
+const SUBTLE_PARAMS: Record<string, AlgorithmIdentifier | EcdsaParams | RsaPssParams> = {
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+  PS256: { name: 'RSA-PSS', saltLength: 32 } as RsaPssParams,
+  ES256: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+  EdDSA: { name: 'Ed25519' },
+};
+
+/**
+ * Signs exact header and payload texts (duplicate keys, odd spacing...) with
+ * a test key, as no JWT library would.
+ */
+export async function signRaw(key: { alg: string; privateKey: CryptoKey }, headerText: string, payloadText: string): Promise<string> {
+  const input = `${b64url(headerText)}.${b64url(payloadText)}`;
+  const signature = await crypto.subtle.sign(SUBTLE_PARAMS[key.alg]!, key.privateKey, Buffer.from(input));
+  return `${input}.${Buffer.from(signature).toString('base64url')}`;
+}
