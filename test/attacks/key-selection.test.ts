@@ -86,8 +86,8 @@ describe('hostile kids', () => {
     }
   });
 
-  test.each([123, 0, true, null, ['kid'], { kid: 'x' }, 1e400])('kid of the wrong type (%j): kid_unknown', async (kid) => {
-    const headerText = `{"alg":"RS256","kid":${kid === 1e400 ? '1e400' : JSON.stringify(kid)}}`;
+  test.each(['123', '0', 'true', 'null', '["kid"]', '{"kid":"x"}', '1e400'])('kid of the wrong type (%s): kid_unknown', async (kid) => {
+    const headerText = `{"alg":"RS256","kid":${kid}}`;
     const t = `${b64url(headerText)}.${b64url(claims)}.${segments(await issuers.workos.sign(claims))[2]}`;
     expectError(await bearer(app, t), 401, 'invalid_token', 'kid_unknown');
   });
