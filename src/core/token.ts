@@ -118,14 +118,24 @@ export function isCanonicalBase64Url(segment: string): boolean {
   return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
-/** Decodes header and payload of a shape-checked token without verifying anything. */
-export function decodeToken(token: string): DecodedToken | undefined {
+/**
+ * Decodes the protected header of a shape-checked token, checking that the
+ * payload and signature are canonical base64url (the payload need not be JSON:
+ * this is the JWS layer).
+ */
+export function decodeProtectedHeader(token: string): JsonObject | undefined {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  const header = decodeSegment(token.slice(0, firstDot));
+  if (!isCanonicalBase64Url(token.slice(firstDot + 1, secondDot)) || !isCanonicalBase64Url(token.slice(secondDot + 1))) return undefined;
+  return decodeSegment(token.slice(0, firstDot));
+}
+
+/** Decodes header and payload of a shape-checked token without verifying anything. */
+export function decodeToken(token: string): DecodedToken | undefined {
+  const header = decodeProtectedHeader(token);
   if (header === undefined) return undefined;
-  const payload = decodeSegment(token.slice(firstDot + 1, secondDot));
+  const firstDot = token.indexOf('.');
+  const payload = decodeSegment(token.slice(firstDot + 1, token.indexOf('.', firstDot + 1)));
   if (payload === undefined) return undefined;
-  if (!isCanonicalBase64Url(token.slice(secondDot + 1))) return undefined;
   return { header, payload };
 }
