@@ -39,10 +39,13 @@ async function main(): Promise<void> {
   await guard.warm();
 
   const statuses = new Map<string, Map<number, number>>();
+  let serverMaxMs = 0;
   const app = express();
   app.use((req, res, next) => {
     const kind = String(req.headers['x-kind']);
+    const arrived = performance.now();
     res.on('finish', () => {
+      serverMaxMs = Math.max(serverMaxMs, performance.now() - arrived);
       const byStatus = statuses.get(kind) ?? new Map<number, number>();
       byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
       statuses.set(kind, byStatus);
@@ -65,17 +68,10 @@ async function main(): Promise<void> {
     garbage: Array.from({ length: 50 }, (_, i) => `eyJ${'x'.repeat(i)}.not.a-token`),
   };
   const expected: Record<string, number> = { valid: 200, expired: 401, suspended: 403, forged: 401, garbage: 401 };
-  const requests: { method: 'GET'; path: string; headers: Record<string, string> }[] = [];
-  const longest = Math.max(...Object.values(kinds).map((list) => list.length));
-  for (let i = 0; i < longest; i++) {
-    for (const [kind, list] of Object.entries(kinds)) {
-      requests.push({ method: 'GET', path: '/me', headers: { authorization: `Bearer ${list[i % list.length]}`, 'x-kind': kind } });
-    }
-  }
-
   const heapBefore = heapMb();
-  console.log(`soak: ${seconds} s, ${connections} connections, ${requests.length} distinct requests, heap before ${heapBefore.toFixed(1)} MB`);
-  const result = await loadFromChildProcess({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests });
+  const distinct = Object.values(kinds).reduce((n, list) => n + list.length, 0);
+  console.log(`soak: ${seconds} s, ${connections} connections, ${distinct} distinct tokens, heap before ${heapBefore.toFixed(1)} MB`);
+  const result = await loadFromChildProcess({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, kinds });
   const heapAfter = heapMb();
 
   server.close();
@@ -88,6 +84,8 @@ async function main(): Promise<void> {
     reqPerSec: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    serverMaxMs: Math.round(serverMaxMs),
     errors: result.errors,
     timeouts: result.timeouts,
     heapBeforeMb: Number(heapBefore.toFixed(1)),
@@ -113,7 +111,39 @@ async function main(): Promise<void> {
   console.log('soak passed: no 5xx, every token answered as expected, heap bounded.');
 }
 
-type LoadOptions = { url: string; connections: number; duration: number; requests: { method: 'GET'; path: string; headers: Record<string, string> }[] };
+type LoadOptions = { url: string; connections: number; duration: number; kinds: Record<string, string[]> };
+
+/**
+ * Runs autocannon, cycling through the kinds and through each kind's tokens.
+ * Requests are set up one at a time: a large prebuilt request list stalls
+ * autocannon's start (every connection builds every request) and shows up as
+ * client-side timeouts.
+ */
+function runLoad({ url, connections, duration, kinds }: LoadOptions): Promise<autocannon.Result> {
+  const names = Object.keys(kinds);
+  let counter = 0;
+  const next = (): { kind: string; token: string } => {
+    const n = counter++;
+    const kind = names[n % names.length]!;
+    const list = kinds[kind]!;
+    return { kind, token: list[Math.floor(n / names.length) % list.length]! };
+  };
+  return autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'GET',
+        path: '/me',
+        setupRequest: (request) => {
+          const { kind, token } = next();
+          return { ...request, headers: { authorization: `Bearer ${token}`, 'x-kind': kind } };
+        },
+      },
+    ],
+  });
+}
 
 /** autocannon runs in its own process, so its buffers don't count in the server's heap. */
 function loadFromChildProcess(options: LoadOptions): Promise<autocannon.Result> {
@@ -131,7 +161,7 @@ function loadFromChildProcess(options: LoadOptions): Promise<autocannon.Result> 
 
 if (process.env.SOAK_ROLE === 'load') {
   process.once('message', (options) => {
-    autocannon(options as LoadOptions)
+    runLoad(options as LoadOptions)
       .then((result) => process.send!(result))
       .catch((error: unknown) => {
         console.error(error);
