@@ -239,3 +239,50 @@ describe('events', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'rejection', status: 503, reason: 'jwks_unavailable' }));
   });
 });
+
+describe('what a key set may be', () => {
+  test('key sets travel over https; plain http only on loopback', () => {
+    expect(() => issuer.provider({ jwksUrl: 'http://keys.example.com/jwks.json' })).toThrow(/https/);
+    expect(() => issuer.provider({ jwksUrl: 'http://localhost.evil.example/jwks.json' })).toThrow(/https/);
+    expect(() => issuer.provider({ jwksUrl: 'ftp://127.0.0.1/jwks.json' })).toThrow(/https/);
+    expect(() => issuer.provider({ jwksUrl: 'http://127.0.0.1:8080/jwks.json' })).not.toThrow();
+    expect(() => issuer.provider({ jwksUrl: 'https://keys.example.com/jwks.json' })).not.toThrow();
+  });
+
+  test('a served set with duplicate kids is refused as a whole; the previous keys stay', async () => {
+    const served: { keys: unknown[] } = issuer.jwks();
+    const dupHost = await faultyKeyHost(() => served);
+    try {
+      const events: SessionEvent[] = [];
+      const clock = manualClock();
+      const { app, guard } = guardedApp({ providers: [issuer.provider({ jwksUrl: dupHost.url })], clock: clock.now, onEvent: (e) => events.push(e) });
+      await guard.warm();
+      const token = await issuer.sessionToken({ expiresIn: 3600 });
+      served.keys = [issuer.key.publicJwk, { ...issuer.key.publicJwk, n: (await issuer.createDetachedKey()).publicJwk.n }];
+      clock.advance(MAX_AGE + 1);
+      await guard.warm();
+      expect(events).toContainEqual(expect.objectContaining({ type: 'jwks_fetch', ok: false, error: 'key set has duplicate kids' }));
+      expect((await bearer(app, token)).status).toBe(200);
+    } finally {
+      await dupHost.close();
+    }
+  });
+
+  test('an encryption key next to the signing key is skipped with an event; its kid is unknown', async () => {
+    const encHost = await faultyKeyHost(() => ({ keys: [issuer.key.publicJwk, { ...issuer.key.publicJwk, kid: 'enc-key', use: 'enc' }] }));
+    try {
+      const events: SessionEvent[] = [];
+      const { app } = guardedApp({ providers: [issuer.provider({ jwksUrl: encHost.url })], onEvent: (e) => events.push(e) });
+      expect((await bearer(app, await issuer.sessionToken())).status).toBe(200);
+      expectError(await bearer(app, await issuer.sessionToken({}, { header: { kid: 'enc-key' } })), 401, 'invalid_token', 'kid_unknown');
+      expect(events).toContainEqual({ type: 'jwks_key_refused', provider: 'workos', kid: 'enc-key', why: 'not a signing key' });
+    } finally {
+      await encHost.close();
+    }
+  });
+
+  test('an inline JWKS with duplicate kids fails at start-up', () => {
+    const jwks = { keys: [issuer.key.publicJwk, issuer.key.publicJwk] };
+    expect(() => guardedApp({ providers: [issuer.provider({ jwksUrl: undefined, jwks })] })).toThrow(/duplicate kid/);
+  });
+});
