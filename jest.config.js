@@ -8,6 +8,11 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
-  moduleNameMapper: { '^([.]{1,2}/.*)[.]js$': '$1' },
+  moduleNameMapper: {
+    '^([.]{1,2}/.*)[.]js$': '$1',
+    // Examples import the package by name, as users do.
+    '^sessionguard$': '<rootDir>/src/index.ts',
+    '^sessionguard/(.*)$': '<rootDir>/src/$1/index.ts',
+  },
   testTimeout: 20000,
 };

@@ -5,6 +5,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     express: 'src/express/index.ts',
+    koa: 'src/koa/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

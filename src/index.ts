@@ -10,3 +10,7 @@ export type { Credentials, RequestLike } from './core/credentials.js';
 export type { SessionEvent, SessionEventListener } from './core/events.js';
 export { SessionError, isSessionError, toHttpResponse, type HttpErrorResponse, type SessionErrorBody, type SessionErrorCode } from './core/errors.js';
 export { MAX_TOKEN_BYTES } from './core/token.js';
+export type { RbacOptions, RbacPermission, RequiredPermission } from './core/guards/rbac.js';
+export type { GuardCheck, RequestValue } from './core/guards/check.js';
+export type { GuardContext } from './core/guards/context.js';
+export type { JsonWebKeySet, PublicJwk } from './core/jwk.js';

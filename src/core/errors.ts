@@ -133,12 +133,13 @@ export class ErrorFactory {
     return new SessionError({ status: 403, error: 'account_banned', message: 'This account is banned.', reason });
   }
 
-  insufficientScope(required: readonly string[]): SessionError {
+  /** `mode` 'any': one of the scopes would do (the challenge lists them all, as RFC 6750 asks). */
+  insufficientScope(required: readonly string[], mode: 'all' | 'any' = 'all'): SessionError {
     const scope = required.join(' ');
     return new SessionError({
       status: 403,
       error: 'insufficient_scope',
-      message: `This request needs the scope: ${scope}.`,
+      message: mode === 'any' && required.length > 1 ? `This request needs one of the scopes: ${scope}.` : `This request needs the scope: ${scope}.`,
       headers: {
         'WWW-Authenticate': `Bearer ${this.realmParam}, error="insufficient_scope", scope=${quoted(scope)}`,
       },

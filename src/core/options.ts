@@ -2,6 +2,10 @@ import type { Provider } from './providers/types.js';
 import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from './events.js';
 import type { SessionPrincipal } from './principal.js';
+import type { RbacOptions } from './guards/rbac.js';
+
+/** Realm of WWW-Authenticate challenges when none is configured. */
+export const DEFAULT_REALM = 'api';
 
 /** Identifies what a revocation check is asked about. */
 export interface RevocationQuery {
@@ -37,6 +41,8 @@ export interface SessionGuardOptions {
     maxAgeMs?: number;
     maxStaleMs?: number;
   };
+  /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
+  rbac?: RbacOptions;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
   /** The clock, in epoch milliseconds (for tests). */
@@ -95,7 +101,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   }
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
-  const realm = options.realm ?? 'api';
+  const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
   const cache = options.tokenCache;
   if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {

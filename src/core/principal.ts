@@ -22,6 +22,8 @@ export interface SessionPrincipal {
   readonly issuer: string;
   /** The verified payload, read-only. */
   readonly claims: Readonly<Record<string, unknown>>;
+  /** Set by requirePermission(): the roles that granted the permission it checked (as Stytch's verdict). */
+  readonly grantingRoles?: readonly string[];
 }
 
 /** The parts of a principal that depend only on the token, computed once and cached with it. */
@@ -58,7 +60,9 @@ export function normaliseScopes(payload: JsonObject): string[] {
   return [...new Set(all)];
 }
 
-export function normaliseRoles(payload: JsonObject): string[] {
+/** Roles from the provider's `roleClaim` when one is configured, else from every claim peers use. */
+export function normaliseRoles(payload: JsonObject, roleClaim?: string): string[] {
+  if (roleClaim !== undefined) return [...new Set(words(payload[roleClaim], /[\s,]+/))];
   const org = clerkOrganisation(payload);
   const all = [...words(payload.role, /\s+/), ...words(payload.roles, /\s+/), ...words(payload.org_role, /\s+/), ...words(org?.rol, /[\s,]+/)];
   return [...new Set(all)];
@@ -78,7 +82,7 @@ export function buildPrincipalBase(provider: Provider, payload: JsonObject): Pri
   return Object.freeze({
     scopes,
     scope: scopes.join(' '),
-    roles: Object.freeze(normaliseRoles(payload)),
+    roles: Object.freeze(normaliseRoles(payload, provider.roleClaim)),
     brandId: typeof brand === 'string' && brand !== '' ? brand : null,
     sessionId: typeof payload.sid === 'string' ? payload.sid : null,
     claims: deepFreeze(payload),

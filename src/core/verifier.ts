@@ -12,6 +12,8 @@ import type { Provider } from './providers/types.js';
 import { KeySetUnavailableError, type KeySet } from './keys/key-set.js';
 import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
+import type { GuardContext } from './guards/context.js';
+import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
@@ -43,6 +45,8 @@ function hashToken(token: string): string {
  */
 export class SessionVerifier {
   readonly errors: ErrorFactory;
+  /** What route guards answer with: this verifier's realm and RBAC policy. */
+  readonly guardContext: GuardContext;
   private readonly settings: ResolvedOptions;
   private readonly byIssuer = new Map<string, Provider>();
   private readonly keySets = new Map<Provider, KeySet>();
@@ -56,6 +60,7 @@ export class SessionVerifier {
   constructor(private readonly options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
     this.errors = new ErrorFactory(this.settings.realm);
+    this.guardContext = Object.freeze({ errors: this.errors, rbac: options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac) });
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
 

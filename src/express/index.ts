@@ -1,8 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createVerifier, SessionVerifier } from '../core/verifier.js';
+import type { SessionVerifier } from '../core/verifier.js';
 import { toHttpResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/adapter.js';
+import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
+import type { GuardCheck } from '../core/guards/check.js';
+import type { GuardContext } from '../core/guards/context.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -14,16 +18,10 @@ declare global {
   }
 }
 
-export interface SessionGuardMiddleware extends RequestHandler {
-  /** The same guard, but a request with no token goes on anonymously (a bad token is still a 401). */
-  optional(): RequestHandler;
-  /** Fetches every provider's keys ahead of traffic; resolves true when ready. */
-  warm(): Promise<boolean>;
-  /** Whether every provider's keys are held (for a readiness route). */
-  readonly ready: boolean;
-  /** The framework-free verifier behind this middleware. */
-  readonly verifier: SessionVerifier;
-}
+/** Route guards for Express: each is a RequestHandler; resolvers receive `req`. */
+export type ExpressRouteGuards = RouteGuards<Request, RequestHandler>;
+
+export interface SessionGuardMiddleware extends RequestHandler, SessionGuardExtras<RequestHandler, Request> {}
 
 /** Writes a rejection as the contract's JSON error. */
 export function sendSessionError(res: Response, error: SessionError): void {
@@ -38,7 +36,7 @@ function middleware(verifier: SessionVerifier, optional: boolean): RequestHandle
     if (req.auth !== undefined) return next();
     let principal: SessionPrincipal | undefined;
     try {
-      principal = await verifier.authenticate(req, optional);
+      principal = await authenticateFor(verifier, req, req, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
       return sendSessionError(res, error as SessionError);
@@ -49,17 +47,36 @@ function middleware(verifier: SessionVerifier, optional: boolean): RequestHandle
   };
 }
 
+function guardHandler(check: GuardCheck<Request>, bound?: GuardContext): RequestHandler {
+  return function sessionguardRouteGuard(req: Request, res: Response, next: NextFunction): void {
+    let refusal: SessionError | undefined;
+    try {
+      refusal = checkGuard(check, req.auth, req, bound);
+    } catch (error) {
+      return next(error);
+    }
+    if (refusal !== undefined) return sendSessionError(res, refusal);
+    next();
+  };
+}
+
+/**
+ * Standalone guards: they answer with the realm and RBAC policy of the
+ * sessionguard middleware that ran on the request (defaults when none did).
+ */
+const standalone: ExpressRouteGuards = createRouteGuards<Request, RequestHandler>((check) => guardHandler(check));
+export const requireScope: ExpressRouteGuards['requireScope'] = standalone.requireScope;
+export const requireAnyScope: ExpressRouteGuards['requireAnyScope'] = standalone.requireAnyScope;
+export const requireRole: ExpressRouteGuards['requireRole'] = standalone.requireRole;
+export const requirePermission: ExpressRouteGuards['requirePermission'] = standalone.requirePermission;
+export const requireBrand: ExpressRouteGuards['requireBrand'] = standalone.requireBrand;
+export const requireSession: ExpressRouteGuards['requireSession'] = standalone.requireSession;
+
 /** Express middleware that verifies the session token on every request it guards. */
 export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
-  const verifier = options instanceof SessionVerifier ? options : createVerifier(options);
-  const required = middleware(verifier, false);
-  const optionalHandler = middleware(verifier, true);
-  return Object.defineProperties(required, {
-    optional: { value: () => optionalHandler },
-    warm: { value: () => verifier.warm() },
-    ready: { get: () => verifier.ready },
-    verifier: { value: verifier },
-  }) as SessionGuardMiddleware;
+  return assembleSessionGuard<RequestHandler, Request>(options, { middleware, guard: guardHandler });
 }
 
 export type { SessionPrincipal, SessionGuardOptions };
+export type { RequestValue } from '../core/guards/check.js';
+export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';

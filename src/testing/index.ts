@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import type { JsonWebKeySet, PublicJwk } from '../core/jwk.js';
 import { clerk } from '../core/providers/clerk.js';
 import { workos } from '../core/providers/workos.js';
 import { oidc } from '../core/providers/oidc.js';
@@ -44,13 +45,13 @@ export interface TestKey {
   readonly kid: string;
   readonly alg: TestAlgorithm;
   readonly privateKey: CryptoKey;
-  readonly publicJwk: JWK;
+  readonly publicJwk: PublicJwk;
   readonly publicPem: string;
 }
 
 async function createKey(alg: TestAlgorithm, kid: string = `key_${randomUUID()}`): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } as PublicJwk;
   return { kid, alg, privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
 }
 
@@ -113,7 +114,7 @@ export class TestIssuer {
   }
 
   /** The published key set. */
-  jwks(): { keys: JWK[] } {
+  jwks(): JsonWebKeySet {
     return { keys: this.published.map((key) => key.publicJwk) };
   }
 

@@ -2,7 +2,7 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Express } from 'express';
 import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import { clerk, oidc, type RevocationQuery } from '../../src';
+import { clerk, oidc, type PublicJwk, type RevocationQuery } from '../../src';
 import type { TestIssuer } from '../../src/testing';
 import { b64url, bearer, faultyKeyHost, segments } from './support';
 
@@ -107,7 +107,7 @@ describe('1024-bit RSA keys are refused', () => {
     const input = `${b64url({ alg: 'RS256', kid })}.${b64url({ iss: ISSUER, sub: 'user_weak', iat: now, exp: now + 300 })}`;
     return `${input}.${createSign('RSA-SHA256').update(input).sign(weak.privateKey).toString('base64url')}`;
   }
-  const weakJwk = () => ({ ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' });
+  const weakJwk = (): PublicJwk => ({ ...weak.publicKey.export({ format: 'jwk' }), kty: 'RSA', kid: 'weak', alg: 'RS256', use: 'sig' });
   beforeAll(() => {
     weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
   });

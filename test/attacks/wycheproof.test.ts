@@ -7,7 +7,7 @@
  */
 import type { JSONWebKeySet, JWK } from 'jose';
 import { guardedApp, expectError } from '../helpers';
-import { oidc } from '../../src';
+import { oidc, type JsonWebKeySet } from '../../src';
 import { checkHeader, checkTokenShape, decodeProtectedHeader } from '../../src/core/token';
 import { StaticKeySet } from '../../src/core/keys/static-key-set';
 import { verifySignature } from '../../src/core/keys/verify-signature';
@@ -138,7 +138,7 @@ describe('through the Express middleware', () => {
     if (app === undefined) {
       const keys = hasSupportedKeys(group) && typeof keySetFor(group) !== 'string' ? keysOf(group) : [];
       // A group whose key sessionguard refuses is served a key set it accepts, so the vector still reaches the verifier.
-      const jwks = { keys: keys.length > 0 ? keys : [FALLBACK_KEY] } as JSONWebKeySet;
+      const jwks = { keys: keys.length > 0 ? keys : [FALLBACK_KEY] } as JsonWebKeySet;
       app = guardedApp({ providers: [oidc({ issuer: 'https://wycheproof.test', jwks, algorithms: [...ASYMMETRIC_ALGORITHMS] })] }).app;
       apps.set(group, app);
     }

@@ -45,6 +45,7 @@ export function buildProvider(options: CommonProviderOptions, defaults: Provider
 
   const brandClaim = options.brandClaim ?? 'brand_id';
   validateNonEmptyString(where, 'brandClaim', brandClaim);
+  if (options.roleClaim !== undefined) validateNonEmptyString(where, 'roleClaim', options.roleClaim);
   const name = options.name ?? defaults.kind;
   validateNonEmptyString(where, 'name', name);
 
@@ -59,6 +60,7 @@ export function buildProvider(options: CommonProviderOptions, defaults: Provider
     clockToleranceSeconds: validateClockTolerance(where, options.clockToleranceSeconds),
     requireSessionId: defaults.requireSessionId,
     brandClaim,
+    roleClaim: options.roleClaim,
     legacyUsers: defaults.legacyUsers,
     rejectTokenKind: defaults.rejectTokenKind ?? acceptAnyKind,
   });

@@ -1,4 +1,4 @@
-import type { JSONWebKeySet } from 'jose';
+import type { JsonWebKeySet } from '../jwk.js';
 import type { JsonObject } from '../token.js';
 
 export type ProviderKind = 'clerk' | 'workos' | 'oidc';
@@ -7,7 +7,7 @@ export type ProviderKind = 'clerk' | 'workos' | 'oidc';
 export type KeySourceConfig =
   | { type: 'jwks'; url: string }
   | { type: 'pem'; pem: string }
-  | { type: 'jwks-inline'; jwks: JSONWebKeySet };
+  | { type: 'jwks-inline'; jwks: JsonWebKeySet };
 
 /** Options every provider accepts. */
 export interface CommonProviderOptions {
@@ -16,7 +16,7 @@ export interface CommonProviderOptions {
   /** Override where the key set is fetched from (https, or http on loopback only). */
   jwksUrl?: string;
   /** A public key set given inline: no fetch at all. */
-  jwks?: JSONWebKeySet;
+  jwks?: JsonWebKeySet;
   /** Algorithms accepted for this provider's tokens (asymmetric only). */
   algorithms?: readonly string[];
   /** Required `aud` value(s); when set, a token without a matching `aud` fails. */
@@ -25,6 +25,8 @@ export interface CommonProviderOptions {
   clockToleranceSeconds?: number;
   /** Claim holding the brand id (default `brand_id`). */
   brandClaim?: string;
+  /** Claim holding the roles (a string or a list); default: WorkOS `role`/`roles`, Clerk `o.rol`/`org_role`. */
+  roleClaim?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface Provider {
   readonly clockToleranceSeconds: number;
   readonly requireSessionId: boolean;
   readonly brandClaim: string;
+  readonly roleClaim: string | undefined;
   /** Clerk tokens carry a Clerk user id that maps to a WorkOS user id. */
   readonly legacyUsers: boolean;
   /** Returns a reason when the token is not a session token of this provider. */

@@ -1,0 +1,73 @@
+/** What every framework adapter does the same way; adapters only translate requests and responses. */
+import { createVerifier, SessionVerifier } from './verifier.js';
+import { SessionError } from './errors.js';
+import type { SessionGuardOptions } from './options.js';
+import type { SessionPrincipal } from './principal.js';
+import type { RequestLike } from './credentials.js';
+import { guardContextOf, rememberGuardContext, type GuardContext } from './guards/context.js';
+import { runGuard, type GuardCheck } from './guards/check.js';
+import { createRouteGuards, type RouteGuards } from './guards/route-guards.js';
+
+/** sessionGuard() accepts options or an existing verifier (to share caches between mounts). */
+export function toVerifier(options: SessionGuardOptions | SessionVerifier): SessionVerifier {
+  return options instanceof SessionVerifier ? options : createVerifier(options);
+}
+
+/**
+ * Authenticates for a session middleware. `key` is the framework's request
+ * object (Express `req`, Koa `ctx`): guards later on the route find this
+ * verifier's realm and policy through it. Throws only a SessionError.
+ */
+export function authenticateFor(verifier: SessionVerifier, key: object, request: RequestLike, optional: boolean): Promise<SessionPrincipal | undefined> {
+  rememberGuardContext(key, verifier.guardContext);
+  return verifier.authenticate(request, optional);
+}
+
+/**
+ * Runs a route guard for an adapter: undefined to go on, or the SessionError to
+ * answer with. Anything else (say, a brand resolver that throws) is the app's
+ * error and is rethrown for the framework's error handling.
+ */
+export function checkGuard<R extends object>(check: GuardCheck<R>, principal: SessionPrincipal | undefined, request: R, bound?: GuardContext): SessionError | undefined {
+  try {
+    runGuard(check, principal, request, bound ?? guardContextOf(request));
+    return undefined;
+  } catch (error) {
+    if (error instanceof SessionError) return error;
+    throw error;
+  }
+}
+
+/** What a session middleware carries besides being one (`M` the framework's middleware, `R` its request). */
+export interface SessionGuardExtras<M, R> extends RouteGuards<R, M> {
+  /** The same guard, but a request with no token goes on anonymously (a bad token is still a 401). */
+  optional(): M;
+  /** Fetches every provider's keys ahead of traffic; resolves true when ready. */
+  warm(): Promise<boolean>;
+  /** Whether every provider's keys are held (for a readiness route). */
+  readonly ready: boolean;
+  /** The framework-free verifier behind this middleware. */
+  readonly verifier: SessionVerifier;
+}
+
+/** How an adapter makes its session middleware and its guard middleware. */
+export interface AdapterParts<M, R> {
+  middleware(verifier: SessionVerifier, optional: boolean): M;
+  guard(check: GuardCheck<R>, bound?: GuardContext): M;
+}
+
+/** Assembles `sessionGuard(options)` for an adapter: the middleware with `.optional()`, `.warm()`, `.ready` and its bound guards. */
+export function assembleSessionGuard<M extends object, R>(options: SessionGuardOptions | SessionVerifier, parts: AdapterParts<M, R>): M & SessionGuardExtras<M, R> {
+  const verifier = toVerifier(options);
+  const required = parts.middleware(verifier, false);
+  const optional = parts.middleware(verifier, true);
+  // Guards taken from the middleware answer with its realm even where it did not run.
+  const bound = createRouteGuards<R, M>((check) => parts.guard(check, verifier.guardContext), verifier.guardContext);
+  return Object.defineProperties(required, {
+    optional: { value: () => optional },
+    warm: { value: () => verifier.warm() },
+    ready: { get: () => verifier.ready },
+    verifier: { value: verifier },
+    ...Object.fromEntries(Object.entries(bound).map(([name, factory]) => [name, { value: factory }])),
+  }) as M & SessionGuardExtras<M, R>;
+}

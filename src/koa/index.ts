@@ -1,0 +1,81 @@
+import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
+import type { SessionVerifier } from '../core/verifier.js';
+import { toHttpResponse, type SessionError } from '../core/errors.js';
+import type { SessionGuardOptions } from '../core/options.js';
+import type { SessionPrincipal } from '../core/principal.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/adapter.js';
+import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
+import type { GuardCheck } from '../core/guards/check.js';
+import type { GuardContext } from '../core/guards/context.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The verified session, set by sessionguard; undefined on anonymous requests in optional mode. */
+    auth?: SessionPrincipal;
+  }
+}
+
+/** The Koa context sessionguard reads and writes (any router's context is one). */
+export type SessionGuardContext = ParameterizedContext<DefaultState, DefaultContext>;
+export type SessionGuardKoaMiddleware = Middleware<DefaultState, DefaultContext>;
+
+/** Route guards for Koa: each is a middleware; resolvers receive `ctx`. */
+export type KoaRouteGuards = RouteGuards<SessionGuardContext, SessionGuardKoaMiddleware>;
+
+export interface SessionGuardMiddleware extends SessionGuardKoaMiddleware, SessionGuardExtras<SessionGuardKoaMiddleware, SessionGuardContext> {}
+
+/** Writes a rejection as the contract's JSON error, byte for byte what the Express adapter sends. */
+export function sendSessionError(ctx: SessionGuardContext, error: SessionError): void {
+  const response = toHttpResponse(error);
+  ctx.status = response.status;
+  // Headers before the body: Koa keeps a Content-Type already set instead of guessing one.
+  ctx.set(response.headers);
+  ctx.body = response.body;
+}
+
+function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardKoaMiddleware {
+  return async function sessionguard(ctx: SessionGuardContext, next: Next): Promise<void> {
+    if (ctx.state.auth === undefined) {
+      let principal: SessionPrincipal | undefined;
+      try {
+        principal = await authenticateFor(verifier, ctx, ctx.req, optional);
+      } catch (error) {
+        // authenticate() only ever throws a SessionError, already reported.
+        return sendSessionError(ctx, error as SessionError);
+      }
+      if (principal !== undefined) ctx.state.auth = principal;
+    }
+    // Outside the try: errors of later middleware are the app's, not authentication failures.
+    await next();
+  };
+}
+
+function guardMiddleware(check: GuardCheck<SessionGuardContext>, bound?: GuardContext): SessionGuardKoaMiddleware {
+  return async function sessionguardRouteGuard(ctx: SessionGuardContext, next: Next): Promise<void> {
+    // A resolver that throws is the app's error: checkGuard rethrows it to Koa.
+    const refusal = checkGuard(check, ctx.state.auth, ctx, bound);
+    if (refusal !== undefined) return sendSessionError(ctx, refusal);
+    await next();
+  };
+}
+
+/**
+ * Standalone guards: they answer with the realm and RBAC policy of the
+ * sessionguard middleware that ran on the request (defaults when none did).
+ */
+const standalone: KoaRouteGuards = createRouteGuards<SessionGuardContext, SessionGuardKoaMiddleware>((check) => guardMiddleware(check));
+export const requireScope: KoaRouteGuards['requireScope'] = standalone.requireScope;
+export const requireAnyScope: KoaRouteGuards['requireAnyScope'] = standalone.requireAnyScope;
+export const requireRole: KoaRouteGuards['requireRole'] = standalone.requireRole;
+export const requirePermission: KoaRouteGuards['requirePermission'] = standalone.requirePermission;
+export const requireBrand: KoaRouteGuards['requireBrand'] = standalone.requireBrand;
+export const requireSession: KoaRouteGuards['requireSession'] = standalone.requireSession;
+
+/** Koa middleware that verifies the session token; the principal is at `ctx.state.auth`. */
+export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
+  return assembleSessionGuard<SessionGuardKoaMiddleware, SessionGuardContext>(options, { middleware, guard: guardMiddleware });
+}
+
+export type { SessionPrincipal, SessionGuardOptions };
+export type { RequestValue } from '../core/guards/check.js';
+export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';
