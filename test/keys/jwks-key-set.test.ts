@@ -209,6 +209,28 @@ describe('unknown kids and rotation', () => {
   );
 });
 
+test('a kid-less key replaced by another: tokens cached under the old one stop verifying', async () => {
+  const kidless = (key: { publicJwk: Record<string, unknown> }) => ({ keys: [{ ...key.publicJwk, kid: undefined }] });
+  let served = kidless(issuer.key);
+  const kidlessHost = await faultyKeyHost(() => served);
+  try {
+    const clock = manualClock();
+    const { app, guard } = guardedApp({ providers: [issuer.provider({ jwksUrl: kidlessHost.url })], clock: clock.now, keySets: { maxAgeMs: MAX_AGE } });
+    await guard.warm();
+    const old = await issuer.sessionToken({ expiresIn: 3600 }, { header: { kid: undefined } });
+    expect((await bearer(app, old)).status).toBe(200);
+    const next = await issuer.createDetachedKey();
+    served = kidless(next);
+    clock.advance(MAX_AGE * 0.95);
+    expect((await bearer(app, old)).status).toBe(200); // a cache hit on held keys; starts the refresh
+    await guard.warm();
+    expectError(await bearer(app, old), 401, 'invalid_token', 'signature_invalid');
+    expect((await bearer(app, await issuer.sessionToken({ expiresIn: 3600 }, { key: next, header: { kid: undefined } }))).status).toBe(200);
+  } finally {
+    await kidlessHost.close();
+  }
+});
+
 describe('events', () => {
   test('fetches, cache hits and misses and rejections are reported, with no token content', async () => {
     const { app, events } = setup();
