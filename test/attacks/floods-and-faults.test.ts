@@ -68,7 +68,7 @@ describe('key host faults', () => {
     expect(redirectTarget.requests).toBe(0);
   });
 
-  test.each(['down', 'hang', 'reset', 'huge', 'many', 'html'] as const)('host %s on a cold start: 503 with Retry-After, never a 500', async (mode) => {
+  test.each(['down', 'hang', 'drip', 'reset', 'huge', 'many', 'html'] as const)('host %s on a cold start: 503 with Retry-After, never a 500', async (mode) => {
     host.mode = mode;
     const { app: a } = app();
     const res = await bearer(a, await issuers.workos.sessionToken());

@@ -56,11 +56,11 @@ export function manualClock(start = Date.now()): { now: () => number; advance: (
   return { now: () => current, advance: (ms) => (current += ms) };
 }
 
-export type KeyHostMode = 'ok' | 'down' | 'hang' | 'redirect' | 'huge' | 'many' | 'html' | 'reset';
+export type KeyHostMode = 'ok' | 'down' | 'hang' | 'drip' | 'redirect' | 'huge' | 'many' | 'html' | 'reset';
 
 /**
  * A key host in front of a test issuer that can misbehave on demand: answer
- * 500, hang, redirect, send 10 MB or 5000 keys, reset the connection.
+ * 500, hang, drip a body that never ends, redirect, send 10 MB or 5000 keys, reset the connection.
  */
 export async function faultyKeyHost(jwks: () => unknown, redirectTo = 'http://127.0.0.1:9/'): Promise<LoopbackHost & { mode: KeyHostMode; url: string }> {
   const state: { mode: KeyHostMode } = { mode: 'ok' };
@@ -74,6 +74,11 @@ export async function faultyKeyHost(jwks: () => unknown, redirectTo = 'http://12
         return;
       case 'hang':
         return; // never answers
+      case 'drip':
+        // Headers at once, then the body never finishes.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"keys":[');
+        return;
       case 'redirect':
         res.writeHead(302, { location: redirectTo }).end();
         return;

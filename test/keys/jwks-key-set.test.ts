@@ -56,7 +56,7 @@ describe('warm() and readiness', () => {
 });
 
 describe('cold start with the key host down', () => {
-  test.each(['down', 'hang', 'reset', 'redirect', 'html', 'huge', 'many'] as const)(
+  test.each(['down', 'hang', 'drip', 'reset', 'redirect', 'html', 'huge', 'many'] as const)(
     'host %s: the first request is a 503 jwks_unavailable with Retry-After',
     async (mode) => {
       host.mode = mode;
