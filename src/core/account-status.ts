@@ -31,7 +31,8 @@ export function parseAccountStatus(value: unknown): { state: 'active' } | { stat
       const until = status.suspendedUntil;
       const untilMs =
         until instanceof Date ? until.getTime() : typeof until === 'number' ? until : typeof until === 'string' ? Date.parse(until) : NaN;
-      if (!Number.isFinite(untilMs)) throw new TypeError('suspendedUntil is not a valid date');
+      // new Date(untilMs) must hold it too: it is answered as an ISO 8601 string.
+      if (!Number.isFinite(new Date(untilMs).getTime())) throw new TypeError('suspendedUntil is not a valid date');
       return { state: 'suspended', untilMs, reason: reason ?? 'suspended' };
     }
     default:

@@ -30,6 +30,8 @@ export interface SessionGuardOptions {
   realm?: string;
   /** Verified-token cache; `false` turns it off. */
   tokenCache?: false | { max?: number; maxTtlSeconds?: number };
+  /** How long resolveLegacyUser, accountStatus and isRevoked may take before the request gets a 503 (default 2000 ms). */
+  hookTimeoutMs?: number;
   /** How long account status and revocation answers are reused per subject/session (default 5 s). */
   statusCacheTtlSeconds?: number;
   /** Cache for Clerk → WorkOS user mappings (default 10,000 entries, 10 minutes). */
@@ -55,6 +57,7 @@ export interface ResolvedOptions {
   tokenCacheMax: number;
   tokenCacheMaxTtlMs: number;
   statusTtlMs: number;
+  hookTimeoutMs: number;
   legacyMax: number;
   legacyTtlMs: number;
 }
@@ -103,6 +106,13 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
   const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || realm === '' || /[\r\n"\\]/.test(realm)) fail('realm must be a non-empty string without quotes.');
+  if (options.keySets !== undefined && (typeof options.keySets !== 'object' || options.keySets === null)) {
+    fail('keySets must be an object: { fetchTimeoutMs, cooldownMs, maxAgeMs, maxStaleMs }.');
+  }
+  // Checked here, not where they are used: a NaN timeout or cooldown would silently disable the limit.
+  for (const [name, allowZero] of [['fetchTimeoutMs', false], ['cooldownMs', true], ['maxAgeMs', false], ['maxStaleMs', true]] as const) {
+    positive(`keySets.${name}`, options.keySets?.[name], 0, { allowZero });
+  }
   const cache = options.tokenCache;
   if (cache !== undefined && cache !== false && (typeof cache !== 'object' || cache === null)) {
     fail('tokenCache must be false or { max, maxTtlSeconds }.');
@@ -113,6 +123,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
     tokenCacheMax: cache === false ? 0 : positive('tokenCache.max', cache?.max, 10_000, { integer: true }),
     tokenCacheMaxTtlMs: cache === false ? 0 : positive('tokenCache.maxTtlSeconds', cache?.maxTtlSeconds, 3600) * 1000,
     statusTtlMs: positive('statusCacheTtlSeconds', options.statusCacheTtlSeconds, 5, { allowZero: true }) * 1000,
+    hookTimeoutMs: positive('hookTimeoutMs', options.hookTimeoutMs, 2000),
     legacyMax: positive('legacyUserCache.max', options.legacyUserCache?.max, 10_000, { integer: true }),
     legacyTtlMs: positive('legacyUserCache.ttlSeconds', options.legacyUserCache?.ttlSeconds, 600) * 1000,
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
+import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
 import { checkHeader, checkTokenShape, decodeToken, type JsonObject } from './token.js';
@@ -34,6 +35,12 @@ export interface Invalidation {
 const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
+
+/** Only a boolean is an answer: anything else is a failed lookup (fail closed, a 503), never "not revoked". */
+function revocationAnswer(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
+  return value;
+}
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
@@ -69,15 +76,17 @@ export class SessionVerifier {
       this.keySets.set(provider, this.createKeySet(provider));
     }
 
+    // Every cache reads the injected clock on each lookup: lru-cache's default keeps a read time for
+    // 1 ms of real time, which lets an entry outlive its TTL when a test clock jumps.
     if (this.settings.tokenCacheMax > 0) {
-      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now } });
+      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now }, ttlResolution: 0 });
     }
     this.legacyUsers = new LRUCache({
       max: this.settings.legacyMax,
       ttl: this.settings.legacyTtlMs,
-      perf: { now: this.now },
+      perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
-        const mapped = await options.resolveLegacyUser!(clerkUserId);
+        const mapped = await withDeadline(options.resolveLegacyUser!(clerkUserId), this.settings.hookTimeoutMs, 'resolveLegacyUser');
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
         return mapped ?? UNMAPPED;
       },
@@ -86,7 +95,7 @@ export class SessionVerifier {
       this.statuses = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
+        perf: { now: this.now }, ttlResolution: 0,
         fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
       });
     }
@@ -94,8 +103,8 @@ export class SessionVerifier {
       this.revocations = new LRUCache({
         max: 100_000,
         ttl: this.settings.statusTtlMs,
-        perf: { now: this.now },
-        fetchMethod: async (_key, _stale, { context }) => (await options.isRevoked!(context)) === true,
+        perf: { now: this.now }, ttlResolution: 0,
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await withDeadline(options.isRevoked!(context), this.settings.hookTimeoutMs, 'isRevoked')),
       });
     }
   }
@@ -297,7 +306,7 @@ export class SessionVerifier {
     try {
       revoked = this.revocations
         ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : (await isRevoked(query)) === true;
+        : revocationAnswer(await withDeadline(isRevoked(query), this.settings.hookTimeoutMs, 'isRevoked'));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
@@ -317,7 +326,7 @@ export class SessionVerifier {
   private async lookUpStatus(subject: string, principal: SessionPrincipal): Promise<ParsedAccountStatus> {
     const started = this.now();
     try {
-      const status = parseAccountStatus(await this.options.accountStatus!(subject, principal));
+      const status = parseAccountStatus(await withDeadline(this.options.accountStatus!(subject, principal), this.settings.hookTimeoutMs, 'accountStatus'));
       this.emit?.({ type: 'status_lookup', ok: true, durationMs: this.now() - started });
       return status;
     } catch (error) {
