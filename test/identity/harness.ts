@@ -1,27 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Express } from 'express';
 import request from 'supertest';
 import { expectDocumented } from './api-document';
+import { listen, type RunningApp } from '../conformance/apps';
 
 /** An app listening on 127.0.0.1, with its base URL. */
-export interface Served {
-  url: string;
-  close(): Promise<void>;
-}
+export type Served = RunningApp;
 
-export async function serve(app: Express): Promise<Served> {
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function serve(app: Express): Promise<Served> {
+  return listen(createServer(app));
 }
 
 export interface CallOptions {
