@@ -16,6 +16,8 @@ import { JwksKeySet } from './keys/jwks-key-set.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
+import { isRemoteProvider } from './remote/remote-provider.js';
+import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
 interface VerifiedToken {
@@ -63,6 +65,8 @@ export class SessionVerifier {
   private readonly revocations: LRUCache<string, boolean, RevocationQuery> | undefined;
   private readonly emit: SessionEventListener | undefined;
   private readonly now: () => number;
+  /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
+  private readonly remote: RemoteVerification | undefined;
 
   constructor(private readonly options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
@@ -71,7 +75,9 @@ export class SessionVerifier {
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
 
+    this.remote = createRemoteVerification(options, { errors: this.errors, now: this.now, minter: options.templates });
     for (const provider of options.providers) {
+      if (isRemoteProvider(provider)) continue;
       for (const issuer of provider.issuers) this.byIssuer.set(issuer, provider);
       this.keySets.set(provider, this.createKeySet(provider));
     }
@@ -180,6 +186,11 @@ export class SessionVerifier {
     const headerProblem = checkHeader(header);
     if (headerProblem !== undefined) throw this.errors.invalidToken(headerProblem.reason, headerProblem.message);
     const alg = header.alg as string;
+    if (this.remote !== undefined) {
+      const remotePrincipal = await this.remote.verify(token, payload);
+      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
+      return remotePrincipal;
+    }
     const provider = this.route(payload);
     if (!provider.algorithms.includes(alg)) {
       throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
@@ -203,7 +214,7 @@ export class SessionVerifier {
     }
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
 
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
     await this.checkRevocation(principal);
     this.checkCsrf(credentials, provider, principal);
     await this.checkAccountStatus(principal);
@@ -313,7 +324,7 @@ export class SessionVerifier {
     if (revoked === true) throw this.errors.sessionRevoked(query.sessionId !== null ? 'session_revoked' : 'token_revoked');
   }
 
-  private checkCsrf(credentials: Credentials, provider: Provider, principal: SessionPrincipal): void {
+  private checkCsrf(credentials: Credentials, provider: Pick<Provider, 'authorizedParties'>, principal: SessionPrincipal): void {
     const parties = provider.authorizedParties;
     if (credentials.source !== 'cookie' || parties === undefined || !UNSAFE_METHODS.has(credentials.method)) return;
     const azp = principal.claims.azp;
