@@ -8,6 +8,7 @@ export default defineConfig({
     koa: 'src/koa/index.ts',
     testing: 'src/testing/index.ts',
     redis: 'src/redis/index.ts',
+    identity: 'src/identity/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

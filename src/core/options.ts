@@ -1,7 +1,8 @@
 import type { Provider } from './providers/types.js';
 import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from './events.js';
-import type { SessionPrincipal } from './principal.js';
+import type { SessionPrincipal, TemplateMinter } from './principal.js';
+import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
 
@@ -17,8 +18,8 @@ export interface RevocationQuery {
 }
 
 export interface SessionGuardOptions {
-  /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. */
-  providers: readonly Provider[];
+  /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. A remote() provider must be alone. */
+  providers: readonly (Provider | RemoteProvider)[];
   /** Maps a Clerk user id to its WorkOS user id (null: no mapping, a 401 user_unmapped). Required with clerk(). */
   resolveLegacyUser?: (clerkUserId: string) => Promise<string | null> | string | null;
   /** Looks up whether an account is active, suspended or banned. Default: every account is active. */
@@ -51,6 +52,8 @@ export interface SessionGuardOptions {
     maxAgeMs?: number;
     maxStaleMs?: number;
   };
+  /** Template tokens for `req.auth.getToken({ template })`: a tokenTemplates({...}) instance. */
+  templates?: TemplateMinter;
   /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
   rbac?: RbacOptions;
   /** Receives events for logs and metrics; never receives tokens. */
@@ -108,7 +111,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   const names = new Set<string>();
   for (const provider of options.providers) {
     if (typeof provider !== 'object' || provider === null || !Array.isArray(provider.issuers)) {
-      fail('each provider must come from clerk(), workos() or oidc().');
+      fail('each provider must come from clerk(), workos(), oidc() or remote().');
     }
     if (names.has(provider.name)) fail(`two providers are named "${provider.name}"; give each a distinct name.`);
     names.add(provider.name);
@@ -125,6 +128,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function.`);
   }
   validateStore(options);
+  if (options.templates !== undefined && typeof options.templates?.mint !== 'function') fail('templates must come from tokenTemplates({...}).');
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
   const realm = options.realm ?? DEFAULT_REALM;

@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
-import { compactVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
-import { checkTokenShape, decodeToken, type JsonObject } from './token.js';
+import { checkHeader, checkTokenShape, decodeToken, type JsonObject } from './token.js';
 import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
 import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
 import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
 import { resolveOptions, type ResolvedOptions, type RevocationQuery, type SessionGuardOptions } from './options.js';
 import type { Provider } from './providers/types.js';
-import { KeyLookupError, KeySetUnavailableError, type KeySet } from './keys/key-set.js';
+import { KeySetUnavailableError, type KeySet } from './keys/key-set.js';
+import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
 import { invalidationFor, storeHooks } from './store/bind-store.js';
+import { isRemoteProvider } from './remote/remote-provider.js';
+import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
 interface VerifiedToken {
@@ -83,6 +85,8 @@ export class SessionVerifier {
   private readonly unsubscribe: (() => void) | undefined;
   /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
   private invalidations = 0;
+  /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
+  private readonly remote: RemoteVerification | undefined;
 
   constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
@@ -99,7 +103,9 @@ export class SessionVerifier {
       (error) => this.emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
     );
 
+    this.remote = createRemoteVerification(options, { errors: this.errors, now: this.now, minter: options.templates });
     for (const provider of options.providers) {
+      if (isRemoteProvider(provider)) continue;
       for (const issuer of provider.issuers) this.byIssuer.set(issuer, provider);
       this.keySets.set(provider, this.createKeySet(provider));
     }
@@ -227,10 +233,13 @@ export class SessionVerifier {
     const decoded = decodeToken(token);
     if (decoded === undefined) throw this.errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
     const { header, payload } = decoded;
-    const alg = header.alg;
-    if (typeof alg !== 'string') throw this.errors.invalidToken('token_malformed', 'The token header has no algorithm.');
-    if (header.crit !== undefined || header.b64 !== undefined) {
-      throw this.errors.invalidToken('token_malformed', 'The token uses JWS extensions this server does not accept.');
+    const headerProblem = checkHeader(header);
+    if (headerProblem !== undefined) throw this.errors.invalidToken(headerProblem.reason, headerProblem.message);
+    const alg = header.alg as string;
+    if (this.remote !== undefined) {
+      const remotePrincipal = await this.remote.verify(token, payload);
+      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
+      return remotePrincipal;
     }
     const provider = this.route(payload);
     if (!provider.algorithms.includes(alg)) {
@@ -243,6 +252,8 @@ export class SessionVerifier {
 
     const cacheKey = this.tokenCache === undefined ? '' : `${provider.name}:${hashToken(token)}`;
     let verified = this.tokenCache?.get(cacheKey);
+    // A cached verification is only as good as the keys behind it (maxStale, rotation).
+    if (verified !== undefined && !this.keySets.get(provider)!.stillUsable()) verified = undefined;
     if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: verified !== undefined });
     if (verified === undefined) {
       verified = await this.verifyFresh(token, provider, alg, kid, payload);
@@ -253,7 +264,7 @@ export class SessionVerifier {
     }
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
 
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
     await this.checkRevocation(principal);
     this.checkCsrf(credentials, provider, principal);
     await this.checkAccountStatus(principal);
@@ -310,21 +321,11 @@ export class SessionVerifier {
   }
 
   private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject): Promise<VerifiedToken> {
-    let key: CryptoKey;
     try {
-      key = await this.keySets.get(provider)!.getKey(kid, alg);
+      await verifySignature(token, this.keySets.get(provider)!, kid, alg);
     } catch (error) {
-      if (error instanceof KeyLookupError) {
-        throw this.errors.invalidToken(error.reason, error.reason === 'kid_unknown' ? 'The token is signed with an unknown key.' : 'The token\'s algorithm does not fit its key.');
-      }
+      if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
-    }
-    try {
-      await compactVerify(token, key, { algorithms: [alg] });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'ERR_JWS_INVALID') throw this.errors.invalidToken('token_malformed', 'The token is not a valid JWS.');
-      throw this.errors.invalidToken('signature_invalid', 'The token signature is not valid.');
     }
     this.throwClaimProblem(checkStaticClaims(provider, payload));
 
@@ -373,7 +374,7 @@ export class SessionVerifier {
     if (revoked === true) throw this.errors.sessionRevoked(query.sessionId !== null ? 'session_revoked' : 'token_revoked');
   }
 
-  private checkCsrf(credentials: Credentials, provider: Provider, principal: SessionPrincipal): void {
+  private checkCsrf(credentials: Credentials, provider: Pick<Provider, 'authorizedParties'>, principal: SessionPrincipal): void {
     const parties = provider.authorizedParties;
     if (credentials.source !== 'cookie' || parties === undefined || !UNSAFE_METHODS.has(credentials.method)) return;
     const azp = principal.claims.azp;
@@ -427,12 +428,12 @@ export class SessionVerifier {
     if (status.state === 'banned') throw this.errors.accountBanned(status.reason);
   }
 
-  private forgetTokensSignedWith(provider: Provider, kids: readonly string[]): void {
+  private forgetTokensSignedWith(provider: Provider, kids: readonly (string | undefined)[]): void {
     const cache = this.tokenCache;
     if (cache === undefined) return;
     const gone = new Set(kids);
     for (const [key, entry] of cache.entries()) {
-      if (entry.provider === provider && entry.kid !== undefined && gone.has(entry.kid)) cache.delete(key);
+      if (entry.provider === provider && gone.has(entry.kid)) cache.delete(key);
     }
   }
 }

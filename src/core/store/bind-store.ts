@@ -2,7 +2,6 @@ import type { AccountStatus } from '../account-status.js';
 import type { SessionEventListener } from '../events.js';
 import type { RevocationQuery } from '../options.js';
 import type { SessionPrincipal } from '../principal.js';
-import type { Provider } from '../providers/types.js';
 import type { Invalidation } from '../verifier.js';
 import type { SessionStore, StoreChange, SubjectRef } from './types.js';
 
@@ -15,7 +14,7 @@ const ACTIVE: AccountStatus = Object.freeze({ state: 'active' });
  */
 export function storeHooks(
   store: SessionStore,
-  providers: readonly Provider[],
+  providers: readonly { readonly kind: string; readonly issuers: readonly string[] }[],
   failOpen: boolean,
   emit: SessionEventListener | undefined,
 ): {
