@@ -4,6 +4,8 @@ export { oidc, type OidcProviderOptions } from './core/providers/oidc.js';
 export type { Provider, CommonProviderOptions, ProviderKind } from './core/providers/types.js';
 export { createVerifier, SessionVerifier, type Invalidation } from './core/verifier.js';
 export type { SessionGuardOptions, RevocationQuery } from './core/options.js';
+export { memoryStore, type MemoryStoreOptions } from './core/store/memory-store.js';
+export type { SessionStore, SubjectRef, SuspendOptions, RevokeOptions, RevocationLookup, StoreChange, StoreChangeListener } from './core/store/types.js';
 export type { SessionPrincipal } from './core/principal.js';
 export type { AccountStatus } from './core/account-status.js';
 export type { Credentials, RequestLike } from './core/credentials.js';

@@ -4,6 +4,7 @@ import type { SessionEventListener } from './events.js';
 import type { SessionPrincipal, TemplateMinter } from './principal.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions } from './guards/rbac.js';
+import type { SessionStore } from './store/types.js';
 
 /** Realm of WWW-Authenticate challenges when none is configured. */
 export const DEFAULT_REALM = 'api';
@@ -25,6 +26,13 @@ export interface SessionGuardOptions {
   accountStatus?: (subject: string, principal: SessionPrincipal) => Promise<AccountStatus> | AccountStatus;
   /** Whether the session or token was revoked. Default: nothing is revoked. */
   isRevoked?: (query: RevocationQuery) => Promise<boolean> | boolean;
+  /**
+   * Account status and revocation from a shared store (`memoryStore()`, or `redisStore()` from
+   * `sessionguard/redis`), instead of `accountStatus`/`isRevoked`. Its changes clear the caches at once.
+   */
+  store?: SessionStore;
+  /** When the store can't be read: false (default) answers 503 status_unavailable; true lets the request through and reports a `store_error` event. */
+  storeFailOpen?: boolean;
   /** Cookie holding the session token (default `__session`). */
   cookieName?: string;
   /** Realm in WWW-Authenticate challenges (default `api`). */
@@ -77,6 +85,20 @@ function positive(name: string, value: number | undefined, fallback: number, { i
   return value;
 }
 
+const STORE_METHODS = ['status', 'isRevoked', 'subscribe'] as const;
+
+function validateStore(options: SessionGuardOptions): void {
+  if (options.storeFailOpen !== undefined && typeof options.storeFailOpen !== 'boolean') fail('storeFailOpen must be true or false.');
+  const store = options.store;
+  if (store === undefined) return;
+  if (typeof store !== 'object' || store === null || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
+    fail('store must come from memoryStore() or redisStore().');
+  }
+  if (options.accountStatus !== undefined || options.isRevoked !== undefined) {
+    fail('store answers account status and revocation: pass either store or accountStatus/isRevoked, not both.');
+  }
+}
+
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Validates the guard's own options at construction; providers validate themselves. */
@@ -105,6 +127,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function.`);
   }
+  validateStore(options);
   if (options.templates !== undefined && typeof options.templates?.mint !== 'function') fail('templates must come from tokenTemplates({...}).');
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');

@@ -16,6 +16,7 @@ import { JwksKeySet } from './keys/jwks-key-set.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
+import { invalidationFor, storeHooks } from './store/bind-store.js';
 import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
@@ -31,7 +32,13 @@ interface VerifiedToken {
 /** Which caches to clear after a change of account status or revocation. */
 export interface Invalidation {
   subject?: string;
+  /** With `subject`: only this issuer's user (default: that subject under every issuer). */
+  issuer?: string;
   revocations?: boolean;
+  /** Only the cached answers about this session (with or without `tokenId`). */
+  sessionId?: string;
+  /** Only the cached answers about this token id. */
+  tokenId?: string;
 }
 
 const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -42,6 +49,15 @@ const STATUS_RETRY_AFTER_SECONDS = 5;
 function revocationAnswer(value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
   return value;
+}
+
+/** Status is cached per issuer and subject: two OIDC issuers may use the same subject for different people. */
+function statusKey(issuer: string, subject: string): string {
+  return `${issuer}\u0000${subject}`;
+}
+
+function revocationKey(issuer: string, sessionId: string | null, tokenId: string | null): string {
+  return `${issuer}\u0000${sessionId ?? ''}\u0000${tokenId ?? ''}`;
 }
 
 function hashToken(token: string): string {
@@ -65,15 +81,27 @@ export class SessionVerifier {
   private readonly revocations: LRUCache<string, boolean, RevocationQuery> | undefined;
   private readonly emit: SessionEventListener | undefined;
   private readonly now: () => number;
+  private readonly options: SessionGuardOptions;
+  private readonly unsubscribe: (() => void) | undefined;
+  /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
+  private invalidations = 0;
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
   private readonly remote: RemoteVerification | undefined;
 
-  constructor(private readonly options: SessionGuardOptions) {
+  constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
     this.errors = new ErrorFactory(this.settings.realm);
     this.guardContext = Object.freeze({ errors: this.errors, rbac: options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac) });
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
+    // A store answers status and revocation; its change messages clear what they make stale.
+    const store = options.store;
+    if (store !== undefined) options = { ...options, ...storeHooks(store, options.providers, options.storeFailOpen === true, this.emit) };
+    this.options = options;
+    this.unsubscribe = store?.subscribe(
+      (change) => this.invalidate(invalidationFor(change)),
+      (error) => this.emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
+    );
 
     this.remote = createRemoteVerification(options, { errors: this.errors, now: this.now, minter: options.templates });
     for (const provider of options.providers) {
@@ -102,7 +130,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
+        fetchMethod: (_key, _stale, { context }) => this.lookUpStatus(context.subject, context),
       });
     }
     if (options.isRevoked !== undefined && this.settings.statusTtlMs > 0) {
@@ -134,12 +162,34 @@ export class SessionVerifier {
 
   /** Forgets cached account status (for a subject, or all) and revocation answers after a change. */
   invalidate(change: Invalidation = {}): void {
-    if (change.subject !== undefined) this.statuses?.delete(change.subject);
-    else if (!change.revocations) this.statuses?.clear();
-    if (change.revocations || change.subject === undefined) this.revocations?.clear();
+    this.invalidations++;
+    const revocation = change.sessionId !== undefined || change.tokenId !== undefined;
+    if (change.subject !== undefined) {
+      const issuers = change.issuer !== undefined ? [change.issuer] : this.byIssuer.keys();
+      for (const issuer of issuers) this.statuses?.delete(statusKey(issuer, change.subject));
+    } else if (!change.revocations && !revocation) this.statuses?.clear();
+    if (revocation) this.forgetRevocation(change.sessionId, change.tokenId);
+    else if (change.revocations || change.subject === undefined) this.revocations?.clear();
+  }
+
+  /**
+   * Drops the cached answers about one session or token, keeping every other
+   * (one revocation must not send every session back to the store, nor fail them all during an outage).
+   */
+  private forgetRevocation(sessionId: string | undefined, tokenId: string | undefined): void {
+    const cache = this.revocations;
+    if (cache === undefined) return;
+    const prefixes = sessionId === undefined ? [] : [...this.byIssuer.keys()].map((issuer) => revocationKey(issuer, sessionId, null));
+    const suffix = tokenId === undefined ? undefined : `\u0000${tokenId}`;
+    const stale: string[] = [];
+    for (const key of cache.keys()) {
+      if (prefixes.some((prefix) => key.startsWith(prefix)) || (suffix !== undefined && key.endsWith(suffix))) stale.push(key);
+    }
+    for (const key of stale) cache.delete(key);
   }
 
   close(): void {
+    this.unsubscribe?.();
     for (const keySet of this.keySets.values()) keySet.close();
   }
 
@@ -316,7 +366,7 @@ export class SessionVerifier {
     let revoked: boolean | undefined;
     try {
       revoked = this.revocations
-        ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
+        ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query }))
         : revocationAnswer(await withDeadline(isRevoked(query), this.settings.hookTimeoutMs, 'isRevoked'));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
@@ -346,12 +396,26 @@ export class SessionVerifier {
     }
   }
 
+  /**
+   * A cached lookup. An invalidation while the lookup is in flight aborts it
+   * (its answer may predate the change): ask again instead of failing the request.
+   */
+  private async fetchCurrent<V>(fetch: () => Promise<V>): Promise<V> {
+    const generation = this.invalidations;
+    try {
+      return await fetch();
+    } catch (error) {
+      if (generation === this.invalidations) throw error;
+      return fetch();
+    }
+  }
+
   private async checkAccountStatus(principal: SessionPrincipal): Promise<void> {
     if (this.options.accountStatus === undefined) return;
     let parsed: ParsedAccountStatus | undefined;
     try {
       parsed = this.statuses
-        ? await this.statuses.fetch(principal.subject, { context: principal })
+        ? await this.fetchCurrent(() => this.statuses!.fetch(statusKey(principal.issuer, principal.subject), { context: principal }))
         : await this.lookUpStatus(principal.subject, principal);
     } catch {
       parsed = undefined;
