@@ -7,6 +7,8 @@ export default defineConfig({
     express: 'src/express/index.ts',
     koa: 'src/koa/index.ts',
     testing: 'src/testing/index.ts',
+    redis: 'src/redis/index.ts',
+    identity: 'src/identity/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -9,6 +9,7 @@ export type SessionErrorCode =
   | 'account_banned'
   | 'insufficient_scope'
   | 'forbidden'
+  | 'not_found'
   | 'service_unavailable';
 
 /** The JSON body every rejection carries (the seed's error schema). */
@@ -157,6 +158,19 @@ export class ErrorFactory {
       reason,
       message,
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+
+  /** A 401/403 decided by a remote identity service: its body unchanged, this server's challenge. */
+  relayed(status: 401 | 403, body: SessionErrorBody): SessionError {
+    const challenge = body.error === 'missing_token' ? `Bearer ${this.realmParam}` : this.invalidTokenChallenge(body.message);
+    return new SessionError({
+      status,
+      error: body.error,
+      message: body.message,
+      reason: body.reason,
+      suspendedUntil: body.suspended_until,
+      headers: status === 401 ? { 'WWW-Authenticate': challenge } : {},
     });
   }
 

@@ -1,8 +1,10 @@
 import type { Provider } from './providers/types.js';
 import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from './events.js';
-import type { SessionPrincipal } from './principal.js';
+import type { SessionPrincipal, TemplateMinter } from './principal.js';
+import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions } from './guards/rbac.js';
+import type { SessionStore } from './store/types.js';
 
 /** Realm of WWW-Authenticate challenges when none is configured. */
 export const DEFAULT_REALM = 'api';
@@ -16,20 +18,29 @@ export interface RevocationQuery {
 }
 
 export interface SessionGuardOptions {
-  /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. */
-  providers: readonly Provider[];
+  /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. A remote() provider must be alone. */
+  providers: readonly (Provider | RemoteProvider)[];
   /** Maps a Clerk user id to its WorkOS user id (null: no mapping, a 401 user_unmapped). Required with clerk(). */
   resolveLegacyUser?: (clerkUserId: string) => Promise<string | null> | string | null;
   /** Looks up whether an account is active, suspended or banned. Default: every account is active. */
   accountStatus?: (subject: string, principal: SessionPrincipal) => Promise<AccountStatus> | AccountStatus;
   /** Whether the session or token was revoked. Default: nothing is revoked. */
   isRevoked?: (query: RevocationQuery) => Promise<boolean> | boolean;
+  /**
+   * Account status and revocation from a shared store (`memoryStore()`, or `redisStore()` from
+   * `sessionguard/redis`), instead of `accountStatus`/`isRevoked`. Its changes clear the caches at once.
+   */
+  store?: SessionStore;
+  /** When the store can't be read: false (default) answers 503 status_unavailable; true lets the request through and reports a `store_error` event. */
+  storeFailOpen?: boolean;
   /** Cookie holding the session token (default `__session`). */
   cookieName?: string;
   /** Realm in WWW-Authenticate challenges (default `api`). */
   realm?: string;
   /** Verified-token cache; `false` turns it off. */
   tokenCache?: false | { max?: number; maxTtlSeconds?: number };
+  /** How long resolveLegacyUser, accountStatus and isRevoked may take before the request gets a 503 (default 2000 ms). */
+  hookTimeoutMs?: number;
   /** How long account status and revocation answers are reused per subject/session (default 5 s). */
   statusCacheTtlSeconds?: number;
   /** Cache for Clerk → WorkOS user mappings (default 10,000 entries, 10 minutes). */
@@ -41,6 +52,8 @@ export interface SessionGuardOptions {
     maxAgeMs?: number;
     maxStaleMs?: number;
   };
+  /** Template tokens for `req.auth.getToken({ template })`: a tokenTemplates({...}) instance. */
+  templates?: TemplateMinter;
   /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
   rbac?: RbacOptions;
   /** Receives events for logs and metrics; never receives tokens. */
@@ -55,6 +68,7 @@ export interface ResolvedOptions {
   tokenCacheMax: number;
   tokenCacheMaxTtlMs: number;
   statusTtlMs: number;
+  hookTimeoutMs: number;
   legacyMax: number;
   legacyTtlMs: number;
 }
@@ -71,6 +85,20 @@ function positive(name: string, value: number | undefined, fallback: number, { i
   return value;
 }
 
+const STORE_METHODS = ['status', 'isRevoked', 'subscribe'] as const;
+
+function validateStore(options: SessionGuardOptions): void {
+  if (options.storeFailOpen !== undefined && typeof options.storeFailOpen !== 'boolean') fail('storeFailOpen must be true or false.');
+  const store = options.store;
+  if (store === undefined) return;
+  if (typeof store !== 'object' || store === null || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
+    fail('store must come from memoryStore() or redisStore().');
+  }
+  if (options.accountStatus !== undefined || options.isRevoked !== undefined) {
+    fail('store answers account status and revocation: pass either store or accountStatus/isRevoked, not both.');
+  }
+}
+
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Validates the guard's own options at construction; providers validate themselves. */
@@ -83,7 +111,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   const names = new Set<string>();
   for (const provider of options.providers) {
     if (typeof provider !== 'object' || provider === null || !Array.isArray(provider.issuers)) {
-      fail('each provider must come from clerk(), workos() or oidc().');
+      fail('each provider must come from clerk(), workos(), oidc() or remote().');
     }
     if (names.has(provider.name)) fail(`two providers are named "${provider.name}"; give each a distinct name.`);
     names.add(provider.name);
@@ -99,6 +127,8 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function.`);
   }
+  validateStore(options);
+  if (options.templates !== undefined && typeof options.templates?.mint !== 'function') fail('templates must come from tokenTemplates({...}).');
   const cookieName = options.cookieName ?? '__session';
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) fail('cookieName must be a valid cookie name.');
   const realm = options.realm ?? DEFAULT_REALM;
@@ -120,6 +150,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
     tokenCacheMax: cache === false ? 0 : positive('tokenCache.max', cache?.max, 10_000, { integer: true }),
     tokenCacheMaxTtlMs: cache === false ? 0 : positive('tokenCache.maxTtlSeconds', cache?.maxTtlSeconds, 3600) * 1000,
     statusTtlMs: positive('statusCacheTtlSeconds', options.statusCacheTtlSeconds, 5, { allowZero: true }) * 1000,
+    hookTimeoutMs: positive('hookTimeoutMs', options.hookTimeoutMs, 2000),
     legacyMax: positive('legacyUserCache.max', options.legacyUserCache?.max, 10_000, { integer: true }),
     legacyTtlMs: positive('legacyUserCache.ttlSeconds', options.legacyUserCache?.ttlSeconds, 600) * 1000,
   };

@@ -22,6 +22,11 @@ export interface SessionPrincipal {
   readonly issuer: string;
   /** The verified payload, read-only. */
   readonly claims: Readonly<Record<string, unknown>>;
+  /**
+   * The incoming session token, or with `{ template }` a token minted locally
+   * from a configured template (no network call).
+   */
+  getToken(options?: GetTokenOptions): Promise<string>;
   /** Set by requirePermission(): the roles that granted the permission it checked (as Stytch's verdict). */
   readonly grantingRoles?: readonly string[];
 }
@@ -89,25 +94,73 @@ export function buildPrincipalBase(provider: Provider, payload: JsonObject): Pri
   });
 }
 
+/** What `getToken()` may be asked for. */
+export interface GetTokenOptions {
+  /** Mint a token from this configured template instead of returning the incoming token. */
+  template?: string;
+  /** Lifetime of the minted token (default: the template's). */
+  expiresInSeconds?: number;
+}
+
+/** Mints template tokens for a principal (a TokenTemplates instance). */
+export interface TemplateMinter {
+  mint(principal: SessionPrincipal, template: string, options?: { expiresInSeconds?: number }): Promise<string>;
+}
+
+/**
+ * The principal as a class: the token and minter live in private fields, so
+ * `JSON.stringify(req.auth)` never shows the token, and `getToken` is one
+ * prototype method rather than a closure per request.
+ */
+class Principal implements SessionPrincipal {
+  readonly subject: string;
+  readonly type = 'user' as const;
+  readonly brandId: string | null;
+  readonly workosUserId: string;
+  readonly clerkUserId: string | null;
+  readonly scope: string;
+  readonly scopes: readonly string[];
+  readonly roles: readonly string[];
+  readonly sessionId: string | null;
+  readonly provider: string;
+  readonly issuer: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly #token: string;
+  readonly #minter: TemplateMinter | undefined;
+
+  constructor(base: PrincipalBase, provider: string, subject: string, clerkUserId: string | null, token: string, minter: TemplateMinter | undefined) {
+    this.subject = subject;
+    this.brandId = base.brandId;
+    this.workosUserId = subject;
+    this.clerkUserId = clerkUserId;
+    this.scope = base.scope;
+    this.scopes = base.scopes;
+    this.roles = base.roles;
+    this.sessionId = base.sessionId;
+    this.provider = provider;
+    this.issuer = base.claims.iss as string;
+    this.claims = base.claims;
+    this.#token = token;
+    this.#minter = minter;
+  }
+
+  async getToken(options: GetTokenOptions = {}): Promise<string> {
+    if (options.template === undefined) return this.#token;
+    if (this.#minter === undefined) {
+      throw new TypeError('sessionguard: getToken({ template }) needs templates: pass templates: tokenTemplates({...}) to the guard.');
+    }
+    return this.#minter.mint(this, options.template, { expiresInSeconds: options.expiresInSeconds });
+  }
+}
+
 /** A fresh principal per request, so nothing one request attaches leaks into another. */
 export function createPrincipal(
   base: PrincipalBase,
-  provider: Provider,
+  provider: Pick<Provider, 'name'>,
   subject: string,
   clerkUserId: string | null,
+  token = '',
+  minter?: TemplateMinter,
 ): SessionPrincipal {
-  return {
-    subject,
-    type: 'user',
-    brandId: base.brandId,
-    workosUserId: subject,
-    clerkUserId,
-    scope: base.scope,
-    scopes: base.scopes,
-    roles: base.roles,
-    sessionId: base.sessionId,
-    provider: provider.name,
-    issuer: base.claims.iss as string,
-    claims: base.claims,
-  };
+  return new Principal(base, provider.name, subject, clerkUserId, token, minter);
 }

@@ -1,20 +1,24 @@
 import * as nodeCrypto from 'node:crypto';
-import { compactVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
+import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
-import { checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type JsonObject } from './token.js';
+import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken, type JsonObject } from './token.js';
 import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
 import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
 import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
 import { resolveOptions, type ResolvedOptions, type RevocationQuery, type SessionGuardOptions } from './options.js';
 import type { Provider } from './providers/types.js';
-import { KeyLookupError, KeySetUnavailableError, type KeySet } from './keys/key-set.js';
+import { KeySetUnavailableError, type KeySet } from './keys/key-set.js';
+import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
+import { invalidationFor, storeHooks } from './store/bind-store.js';
+import { isRemoteProvider } from './remote/remote-provider.js';
+import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
 interface VerifiedToken {
@@ -28,21 +32,36 @@ interface VerifiedToken {
 /** Which caches to clear after a change of account status or revocation. */
 export interface Invalidation {
   subject?: string;
+  /** With `subject`: only this issuer's user (default: that subject under every issuer). */
+  issuer?: string;
   revocations?: boolean;
+  /** Only the cached answers about this session (with or without `tokenId`). */
+  sessionId?: string;
+  /** Only the cached answers about this token id. */
+  tokenId?: string;
 }
 
 const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UNMAPPED = Symbol('unmapped');
 const STATUS_RETRY_AFTER_SECONDS = 5;
 
-/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
-const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
-
 /** Only a boolean is an answer: anything else is a failed lookup (fail closed, a 503), never "not revoked". */
 function revocationAnswer(value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError('isRevoked returned neither true nor false');
   return value;
 }
+
+/** Status is cached per issuer and subject: two OIDC issuers may use the same subject for different people. */
+function statusKey(issuer: string, subject: string): string {
+  return `${issuer}\u0000${subject}`;
+}
+
+function revocationKey(issuer: string, sessionId: string | null, tokenId: string | null): string {
+  return `${issuer}\u0000${sessionId ?? ''}\u0000${tokenId ?? ''}`;
+}
+
+/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
+const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
 
 function hashToken(token: string): string {
   if (oneShotHash !== undefined) return oneShotHash('sha256', token, 'base64url');
@@ -66,15 +85,31 @@ export class SessionVerifier {
   private readonly revocations: LRUCache<string, boolean, RevocationQuery> | undefined;
   private readonly emit: SessionEventListener | undefined;
   private readonly now: () => number;
+  private readonly options: SessionGuardOptions;
+  private readonly unsubscribe: (() => void) | undefined;
+  /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
+  private invalidations = 0;
+  /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
+  private readonly remote: RemoteVerification | undefined;
 
-  constructor(private readonly options: SessionGuardOptions) {
+  constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
     this.errors = new ErrorFactory(this.settings.realm);
     this.guardContext = Object.freeze({ errors: this.errors, rbac: options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac) });
     this.emit = makeEmitter(options.onEvent);
     this.now = options.clock ?? Date.now;
+    // A store answers status and revocation; its change messages clear what they make stale.
+    const store = options.store;
+    if (store !== undefined) options = { ...options, ...storeHooks(store, options.providers, options.storeFailOpen === true, this.emit) };
+    this.options = options;
+    this.unsubscribe = store?.subscribe(
+      (change) => this.invalidate(invalidationFor(change)),
+      (error) => this.emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
+    );
 
+    this.remote = createRemoteVerification(options, { errors: this.errors, now: this.now, minter: options.templates });
     for (const provider of options.providers) {
+      if (isRemoteProvider(provider)) continue;
       for (const issuer of provider.issuers) this.byIssuer.set(issuer, provider);
       this.keySets.set(provider, this.createKeySet(provider));
     }
@@ -89,7 +124,7 @@ export class SessionVerifier {
       ttl: this.settings.legacyTtlMs,
       perf: { now: this.now }, ttlResolution: 0,
       fetchMethod: async (clerkUserId) => {
-        const mapped = await options.resolveLegacyUser!(clerkUserId);
+        const mapped = await withDeadline(options.resolveLegacyUser!(clerkUserId), this.settings.hookTimeoutMs, 'resolveLegacyUser');
         if (mapped !== null && (typeof mapped !== 'string' || mapped === '')) throw new TypeError('resolveLegacyUser returned neither a string nor null');
         return mapped ?? UNMAPPED;
       },
@@ -99,7 +134,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: (subject, _stale, { context }) => this.lookUpStatus(subject, context),
+        fetchMethod: (_key, _stale, { context }) => this.lookUpStatus(context.subject, context),
       });
     }
     if (options.isRevoked !== undefined && this.settings.statusTtlMs > 0) {
@@ -107,7 +142,7 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await options.isRevoked!(context)),
+        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await withDeadline(options.isRevoked!(context), this.settings.hookTimeoutMs, 'isRevoked')),
       });
     }
   }
@@ -131,12 +166,34 @@ export class SessionVerifier {
 
   /** Forgets cached account status (for a subject, or all) and revocation answers after a change. */
   invalidate(change: Invalidation = {}): void {
-    if (change.subject !== undefined) this.statuses?.delete(change.subject);
-    else if (!change.revocations) this.statuses?.clear();
-    if (change.revocations || change.subject === undefined) this.revocations?.clear();
+    this.invalidations++;
+    const revocation = change.sessionId !== undefined || change.tokenId !== undefined;
+    if (change.subject !== undefined) {
+      const issuers = change.issuer !== undefined ? [change.issuer] : this.byIssuer.keys();
+      for (const issuer of issuers) this.statuses?.delete(statusKey(issuer, change.subject));
+    } else if (!change.revocations && !revocation) this.statuses?.clear();
+    if (revocation) this.forgetRevocation(change.sessionId, change.tokenId);
+    else if (change.revocations || change.subject === undefined) this.revocations?.clear();
+  }
+
+  /**
+   * Drops the cached answers about one session or token, keeping every other
+   * (one revocation must not send every session back to the store, nor fail them all during an outage).
+   */
+  private forgetRevocation(sessionId: string | undefined, tokenId: string | undefined): void {
+    const cache = this.revocations;
+    if (cache === undefined) return;
+    const prefixes = sessionId === undefined ? [] : [...this.byIssuer.keys()].map((issuer) => revocationKey(issuer, sessionId, null));
+    const suffix = tokenId === undefined ? undefined : `\u0000${tokenId}`;
+    const stale: string[] = [];
+    for (const key of cache.keys()) {
+      if (prefixes.some((prefix) => key.startsWith(prefix)) || (suffix !== undefined && key.endsWith(suffix))) stale.push(key);
+    }
+    for (const key of stale) cache.delete(key);
   }
 
   close(): void {
+    this.unsubscribe?.();
     for (const keySet of this.keySets.values()) keySet.close();
   }
 
@@ -170,24 +227,33 @@ export class SessionVerifier {
     const token = credentials.token;
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
 
+    if (this.remote !== undefined) {
+      const { payload } = this.decodeChecked(token);
+      const remotePrincipal = await this.remote.verify(token, payload);
+      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
+      return remotePrincipal;
+    }
+
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const cacheKey = this.tokenCache !== undefined && token.length <= MAX_TOKEN_BYTES ? hashToken(token) : undefined;
     let verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
+    // A cached verification is only as good as the keys behind it (maxStale, rotation).
+    if (verified !== undefined && !this.keySets.get(verified.provider)!.stillUsable()) verified = undefined;
     if (verified === undefined) verified = await this.verifyUncached(token, cacheKey);
     else this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
     const provider = verified.provider;
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
 
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId);
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
     await this.checkRevocation(principal);
     this.checkCsrf(credentials, provider, principal);
     await this.checkAccountStatus(principal);
     return principal;
   }
 
-  /** Shape, routing, key and signature checks of a token not in the cache; caches it under `cacheKey`. */
-  private async verifyUncached(token: string, cacheKey: string | undefined): Promise<VerifiedToken> {
+  /** Shape, base64url/JSON and protected-header checks, before any routing. */
+  private decodeChecked(token: string): DecodedToken {
     const shapeProblem = checkTokenShape(token);
     if (shapeProblem !== undefined) {
       throw this.errors.invalidToken(
@@ -197,12 +263,15 @@ export class SessionVerifier {
     }
     const decoded = decodeToken(token);
     if (decoded === undefined) throw this.errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
-    const { header, payload } = decoded;
-    const alg = header.alg;
-    if (typeof alg !== 'string') throw this.errors.invalidToken('token_malformed', 'The token header has no algorithm.');
-    if (header.crit !== undefined || header.b64 !== undefined) {
-      throw this.errors.invalidToken('token_malformed', 'The token uses JWS extensions this server does not accept.');
-    }
+    const headerProblem = checkHeader(decoded.header);
+    if (headerProblem !== undefined) throw this.errors.invalidToken(headerProblem.reason, headerProblem.message);
+    return decoded;
+  }
+
+  /** Routing, key and signature checks of a token not in the cache; caches it under `cacheKey`. */
+  private async verifyUncached(token: string, cacheKey: string | undefined): Promise<VerifiedToken> {
+    const { header, payload } = this.decodeChecked(token);
+    const alg = header.alg as string;
     const provider = this.route(payload);
     if (!provider.algorithms.includes(alg)) {
       throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
@@ -271,21 +340,11 @@ export class SessionVerifier {
   }
 
   private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject): Promise<VerifiedToken> {
-    let key: CryptoKey;
     try {
-      key = await this.keySets.get(provider)!.getKey(kid, alg);
+      await verifySignature(token, this.keySets.get(provider)!, kid, alg);
     } catch (error) {
-      if (error instanceof KeyLookupError) {
-        throw this.errors.invalidToken(error.reason, error.reason === 'kid_unknown' ? 'The token is signed with an unknown key.' : 'The token\'s algorithm does not fit its key.');
-      }
+      if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
-    }
-    try {
-      await compactVerify(token, key, { algorithms: [alg] });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'ERR_JWS_INVALID') throw this.errors.invalidToken('token_malformed', 'The token is not a valid JWS.');
-      throw this.errors.invalidToken('signature_invalid', 'The token signature is not valid.');
     }
     this.throwClaimProblem(checkStaticClaims(provider, payload));
 
@@ -326,15 +385,15 @@ export class SessionVerifier {
     let revoked: boolean | undefined;
     try {
       revoked = this.revocations
-        ? await this.revocations.fetch(`${query.issuer}\u0000${query.sessionId ?? ''}\u0000${tokenId ?? ''}`, { context: query })
-        : revocationAnswer(await isRevoked(query));
+        ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query }))
+        : revocationAnswer(await withDeadline(isRevoked(query), this.settings.hookTimeoutMs, 'isRevoked'));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
     if (revoked === true) throw this.errors.sessionRevoked(query.sessionId !== null ? 'session_revoked' : 'token_revoked');
   }
 
-  private checkCsrf(credentials: Credentials, provider: Provider, principal: SessionPrincipal): void {
+  private checkCsrf(credentials: Credentials, provider: Pick<Provider, 'authorizedParties'>, principal: SessionPrincipal): void {
     const parties = provider.authorizedParties;
     if (credentials.source !== 'cookie' || parties === undefined || !UNSAFE_METHODS.has(credentials.method)) return;
     const azp = principal.claims.azp;
@@ -347,7 +406,7 @@ export class SessionVerifier {
   private async lookUpStatus(subject: string, principal: SessionPrincipal): Promise<ParsedAccountStatus> {
     const started = this.now();
     try {
-      const status = parseAccountStatus(await this.options.accountStatus!(subject, principal));
+      const status = parseAccountStatus(await withDeadline(this.options.accountStatus!(subject, principal), this.settings.hookTimeoutMs, 'accountStatus'));
       this.emit?.({ type: 'status_lookup', ok: true, durationMs: this.now() - started });
       return status;
     } catch (error) {
@@ -356,12 +415,26 @@ export class SessionVerifier {
     }
   }
 
+  /**
+   * A cached lookup. An invalidation while the lookup is in flight aborts it
+   * (its answer may predate the change): ask again instead of failing the request.
+   */
+  private async fetchCurrent<V>(fetch: () => Promise<V>): Promise<V> {
+    const generation = this.invalidations;
+    try {
+      return await fetch();
+    } catch (error) {
+      if (generation === this.invalidations) throw error;
+      return fetch();
+    }
+  }
+
   private async checkAccountStatus(principal: SessionPrincipal): Promise<void> {
     if (this.options.accountStatus === undefined) return;
     let parsed: ParsedAccountStatus | undefined;
     try {
       parsed = this.statuses
-        ? await this.statuses.fetch(principal.subject, { context: principal })
+        ? await this.fetchCurrent(() => this.statuses!.fetch(statusKey(principal.issuer, principal.subject), { context: principal }))
         : await this.lookUpStatus(principal.subject, principal);
     } catch {
       parsed = undefined;
@@ -374,12 +447,12 @@ export class SessionVerifier {
     if (status.state === 'banned') throw this.errors.accountBanned(status.reason);
   }
 
-  private forgetTokensSignedWith(provider: Provider, kids: readonly string[]): void {
+  private forgetTokensSignedWith(provider: Provider, kids: readonly (string | undefined)[]): void {
     const cache = this.tokenCache;
     if (cache === undefined) return;
     const gone = new Set(kids);
     for (const [key, entry] of cache.entries()) {
-      if (entry.provider === provider && entry.kid !== undefined && gone.has(entry.kid)) cache.delete(key);
+      if (entry.provider === provider && gone.has(entry.kid)) cache.delete(key);
     }
   }
 }

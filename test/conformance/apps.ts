@@ -31,7 +31,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<RunningApp> {
+export async function listen(server: Server): Promise<RunningApp> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -61,7 +61,7 @@ describe('guard options', () => {
   test.each<[string, () => SessionGuardOptions, RegExp]>([
     ['no options', () => undefined as never, /options are required/],
     ['no providers', () => ({ providers: [] }), /providers must be a non-empty list/],
-    ['a provider that is not one', () => ({ providers: [{ issuer: ISSUER } as never] }), /each provider must come from clerk\(\), workos\(\) or oidc\(\)/],
+    ['a provider that is not one', () => ({ providers: [{ issuer: ISSUER } as never] }), /each provider must come from clerk\(\), workos\(\), oidc\(\) or remote\(\)/],
     ['clerk() without resolveLegacyUser', () => ({ providers: [clerk({ issuer: ISSUER })] }), /resolveLegacyUser is required with a clerk\(\) provider/],
     [
       'the same issuer twice',

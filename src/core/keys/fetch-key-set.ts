@@ -27,7 +27,8 @@ export async function fetchKeySetDocument(
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+/** Reads a response body, failing once it exceeds maxBytes (also used by the remote identity client). */
+export async function readCapped(response: Response, maxBytes: number): Promise<string> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -32,6 +32,7 @@ export function unusableKeyReason(jwk: JWK): string | undefined {
     if (typeof jwk.n !== 'string') return 'RSA key without modulus';
     const bits = modulusBits(jwk.n);
     if (bits < MIN_RSA_BITS) return `RSA key of ${bits} bits (at least ${MIN_RSA_BITS} required)`;
+    if (hasRocaFingerprint(jwk.n)) return 'RSA key with the ROCA weakness (CVE-2017-15361)';
   }
   return undefined;
 }
@@ -42,6 +43,26 @@ function modulusBits(n: string): number {
   while (start < bytes.length && bytes[start] === 0) start++;
   if (start === bytes.length) return 0;
   return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start] as number));
+}
+
+/**
+ * Primes whose residues reveal a modulus made by the Infineon RSA library
+ * (ROCA, CVE-2017-15361): such a modulus is, mod every one of these primes, a
+ * power of 65537. A random modulus passes all of them with negligible odds.
+ */
+const ROCA_PRIMES = [
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127,
+  131, 137, 139, 149, 151, 157, 163, 167,
+];
+const ROCA_SUBGROUPS = ROCA_PRIMES.map((prime) => {
+  const powers = new Set<number>();
+  for (let value = 1; !powers.has(value); value = (value * (65537 % prime)) % prime) powers.add(value);
+  return powers;
+});
+
+export function hasRocaFingerprint(modulus: string): boolean {
+  const n = BigInt(`0x${Buffer.from(modulus, 'base64url').toString('hex') || '0'}`);
+  return ROCA_PRIMES.every((prime, i) => ROCA_SUBGROUPS[i]!.has(Number(n % BigInt(prime))));
 }
 
 /**

@@ -18,8 +18,12 @@ export interface JwksKeySetOptions {
   maxBodyBytes?: number;
   maxKeys?: number;
   onEvent?: SessionEventListener | undefined;
-  /** Told which kids a fresh set no longer has, so tokens signed with them stop verifying. */
-  onKeysRemoved?: (kids: readonly string[]) => void;
+  /**
+   * Told which kids a fresh set no longer has (or has with other key material),
+   * so tokens signed with them stop verifying. `undefined` stands for keys
+   * published without a kid.
+   */
+  onKeysRemoved?: (kids: readonly (string | undefined)[]) => void;
   /** Injected clock, for tests of time-based behaviour. */
   now?: () => number;
 }
@@ -65,6 +69,14 @@ export class JwksKeySet implements KeySet {
     return this.held !== undefined && !this.isExpired(this.opts.now());
   }
 
+  stillUsable(): boolean {
+    const now = this.opts.now();
+    if (this.held === undefined || this.isExpired(now)) return false;
+    // Refresh ahead of expiry (and through the stale window); the caller goes on with the keys held.
+    if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) void this.refresh(false);
+    return true;
+  }
+
   async warm(): Promise<boolean> {
     await this.refresh(true);
     return this.ready;
@@ -75,18 +87,19 @@ export class JwksKeySet implements KeySet {
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
-    const now = this.opts.now();
-    if (this.held === undefined || this.isExpired(now)) {
+    if (!this.stillUsable()) {
       await this.refresh(false);
       if (this.held === undefined || this.isExpired(this.opts.now())) throw this.unavailable();
-    } else if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) {
-      // Refresh ahead of expiry; this request goes on with the keys held.
-      void this.refresh(false);
     }
 
     let jwk = this.find(kid);
-    if (jwk === undefined && kid !== undefined && this.opts.now() - this.lastAttemptAt >= this.opts.cooldownMs) {
-      await this.refresh(false);
+    if (jwk === undefined && kid !== undefined) {
+      if (this.inflight !== undefined) {
+        // A fetch is already under way (maybe for this very rotation): share it.
+        await this.inflight;
+      } else if (this.opts.now() - this.lastAttemptAt >= this.opts.cooldownMs) {
+        await this.refresh(false);
+      }
       jwk = this.find(kid);
     }
     if (jwk === undefined) {
@@ -199,17 +212,25 @@ export class JwksKeySet implements KeySet {
     const previous = this.held;
     this.held = next;
     if (previous === undefined) return;
-    const removed: string[] = [];
+    const removed: (string | undefined)[] = [];
     for (const [kid, jwk] of previous.byKid) {
       const now = next.byKid.get(kid);
-      if (now === undefined || JSON.stringify(now) !== JSON.stringify(jwk)) removed.push(kid);
+      if (now === undefined || !sameKey(now, jwk)) removed.push(kid);
     }
-    if (previous.all.length !== next.all.length || removed.length > 0) {
+    // A token without a kid was verified with the set's only key: if that changed, it goes too.
+    const onlyBefore = previous.all.length === 1 ? previous.all[0] : undefined;
+    const onlyNow = next.all.length === 1 ? next.all[0] : undefined;
+    if (onlyBefore !== undefined && (onlyNow === undefined || !sameKey(onlyBefore, onlyNow))) removed.push(undefined);
+    if (removed.length > 0 || previous.all.length !== next.all.length) {
       // Imported keys are cheap to redo; stale ones must never verify again.
       this.imported.clear();
     }
     if (removed.length > 0) this.opts.onKeysRemoved?.(removed);
   }
+}
+
+function sameKey(a: JWK, b: JWK): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

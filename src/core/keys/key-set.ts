@@ -5,6 +5,11 @@ export interface KeySet {
    * there is no such key, or a KeySetUnavailableError when keys can't be had.
    */
   getKey(kid: string | undefined, alg: string): Promise<CryptoKey>;
+  /**
+   * Whether the keys held may still vouch for a verification made earlier (a
+   * verified-token cache hit); starts a background refresh when one is due.
+   */
+  stillUsable(): boolean;
   /** Fetch ahead of traffic; resolves true when keys are usable. */
   warm(): Promise<boolean>;
   /** Whether keys are held and usable now. */

@@ -35,6 +35,10 @@ export class StaticKeySet implements KeySet {
     this.all.push(jwk);
   }
 
+  stillUsable(): boolean {
+    return true;
+  }
+
   async warm(): Promise<boolean> {
     return true;
   }

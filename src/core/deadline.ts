@@ -1,0 +1,10 @@
+/** A user hook that never answers must not hold a request forever: it fails after `ms`. */
+export function withDeadline<T>(work: Promise<T> | T, ms: number, what: string): Promise<T> {
+  if (!(work instanceof Promise)) return Promise.resolve(work);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

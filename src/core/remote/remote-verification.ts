@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ErrorFactory, SessionError, SessionErrorBody, SessionErrorCode } from '../errors.js';
+import type { JsonObject } from '../token.js';
+import { createPrincipal, normaliseRoles, type PrincipalBase, type SessionPrincipal, type TemplateMinter } from '../principal.js';
+import type { SessionGuardOptions } from '../options.js';
+import { readCapped } from '../keys/fetch-key-set.js';
+import { parseVerifyResponse, type VerifyResponseBody } from '../identity/verify-response.js';
+import { isRemoteProvider, type RemoteProvider } from './remote-provider.js';
+
+/** What a 200 from the remote yields, cached per token. */
+interface RemoteVerdict {
+  base: PrincipalBase;
+  subject: string;
+  clerkUserId: string | null;
+}
+
+interface RemoteDependencies {
+  errors: ErrorFactory;
+  now: () => number;
+  minter: TemplateMinter | undefined;
+}
+
+const MAX_RESPONSE_BYTES = 16 * 1024;
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const MAX_RETRY_AFTER_SECONDS = 300;
+
+/** Why the remote could not give an answer; the caller sees a 503 identity_unavailable. */
+class RemoteFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
+  ) {
+    super(message);
+  }
+}
+
+function freezeDeep(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
+}
+
+/** A 401/403 body as the seed's error schema, or undefined when it does not fit. */
+function parseErrorBody(value: unknown): SessionErrorBody | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const body = value as Record<string, unknown>;
+  if (typeof body.error !== 'string' || body.error === '' || typeof body.message !== 'string') return undefined;
+  if (body.reason !== undefined && typeof body.reason !== 'string') return undefined;
+  if (body.suspended_until !== undefined && typeof body.suspended_until !== 'string') return undefined;
+  return {
+    error: body.error as SessionErrorCode,
+    message: body.message,
+    ...(body.suspended_until === undefined ? {} : { suspended_until: body.suspended_until as string }),
+    ...(body.reason === undefined ? {} : { reason: body.reason as string }),
+  };
+}
+
+function retryAfter(header: string | null): number {
+  const seconds = Number(header);
+  return Number.isInteger(seconds) && seconds > 0 ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS) : DEFAULT_RETRY_AFTER_SECONDS;
+}
+
+/**
+ * Remote mode: the token is checked by a remote identity service
+ * (POST /v1/sessions/verify) instead of here. Verdicts are cached per token
+ * until its exp (at most the configured maximum), concurrent asks for one
+ * token share a call, and a remote that can't answer is a 503, never a pass.
+ */
+export class RemoteVerification {
+  private readonly cache: LRUCache<string, RemoteVerdict> | undefined;
+  private readonly inflight = new Map<string, Promise<RemoteVerdict>>();
+
+  constructor(
+    readonly provider: RemoteProvider,
+    private readonly deps: RemoteDependencies,
+  ) {
+    if (provider.cacheMax > 0) this.cache = new LRUCache({ max: provider.cacheMax, ttlAutopurge: false, perf: { now: deps.now } });
+  }
+
+  /** `payload` is the token's decoded, not yet verified payload (the shape was checked by the verifier). */
+  async verify(token: string, payload: JsonObject): Promise<SessionPrincipal> {
+    const key = createHash('sha256').update(token).digest('base64url');
+    let verdict = this.cache?.get(key);
+    if (verdict === undefined) {
+      let pending = this.inflight.get(key);
+      if (pending === undefined) {
+        pending = this.ask(token, payload).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      verdict = await pending;
+      const exp = payload.exp;
+      if (this.cache !== undefined && typeof exp === 'number') {
+        const ttl = Math.min(exp * 1000 - this.deps.now(), this.provider.cacheMaxTtlMs);
+        if (ttl > 0) this.cache.set(key, verdict, { ttl });
+      }
+    }
+    return createPrincipal(verdict.base, this.provider, verdict.subject, verdict.clerkUserId, token, this.deps.minter);
+  }
+
+  /** One call to the remote: a verdict, the remote's own 401/403, or a 503. */
+  private async ask(token: string, payload: JsonObject): Promise<RemoteVerdict> {
+    try {
+      return await this.call(token, payload);
+    } catch (error) {
+      if (error instanceof RemoteFailure) {
+        throw this.deps.errors.serviceUnavailable('identity_unavailable', `The identity service cannot verify sessions right now (${error.message}).`, error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  }
+
+  private async credential(): Promise<string> {
+    const source = this.provider.credentials;
+    let value: unknown;
+    try {
+      value = typeof source === 'function' ? await source() : source;
+    } catch {
+      throw new RemoteFailure('no service credential');
+    }
+    if (typeof value !== 'string' || value === '' || /[\s,]/.test(value)) throw new RemoteFailure('no usable service credential');
+    return value;
+  }
+
+  private async call(token: string, payload: JsonObject): Promise<RemoteVerdict> {
+    const credential = await this.credential();
+    const signal = AbortSignal.timeout(this.provider.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(this.provider.verifyUrl, {
+        method: 'POST',
+        redirect: 'error',
+        signal,
+        headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+    } catch {
+      throw new RemoteFailure(signal.aborted ? 'timed out' : 'unreachable');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readCapped(response, MAX_RESPONSE_BYTES));
+    } catch {
+      throw new RemoteFailure(signal.aborted ? 'timed out' : `answered ${response.status} without a JSON body`, retryAfter(response.headers.get('retry-after')));
+    } finally {
+      response.body?.cancel().catch(() => undefined);
+    }
+    if (response.status === 200) {
+      const verified = parseVerifyResponse(body);
+      if (verified === undefined || verified.workos_user_id !== verified.subject) throw new RemoteFailure('answered 200 with an unexpected body');
+      return this.verdict(verified, payload);
+    }
+    if (response.status === 401 || response.status === 403) throw this.relay(response.status, body);
+    throw new RemoteFailure(`answered ${response.status}`, retryAfter(response.headers.get('retry-after')));
+  }
+
+  /** The remote's own rejection of the token, passed on unchanged; a refusal of *our* credential is an outage. */
+  private relay(status: 401 | 403, value: unknown): SessionError | RemoteFailure {
+    const body = parseErrorBody(value);
+    if (body === undefined) return new RemoteFailure(`answered ${status} with an unexpected body`);
+    if (body.reason?.startsWith('service_')) return new RemoteFailure('this service\'s credential was refused');
+    return this.deps.errors.relayed(status, body);
+  }
+
+  /** The token's own payload is authentic once the remote accepted this exact token: it supplies sid, roles and claims. */
+  private verdict(body: VerifyResponseBody, payload: JsonObject): RemoteVerdict {
+    freezeDeep(payload);
+    const scopes = Object.freeze(body.scope.split(/\s+/).filter((word) => word !== ''));
+    const base: PrincipalBase = Object.freeze({
+      scopes,
+      scope: scopes.join(' '),
+      roles: Object.freeze(normaliseRoles(payload)),
+      brandId: body.brand_id,
+      sessionId: typeof payload.sid === 'string' && payload.sid !== '' ? payload.sid : null,
+      claims: payload,
+    });
+    return { base, subject: body.subject, clerkUserId: body.clerk_user_id };
+  }
+}
+
+/**
+ * The remote strategy of a guard, or undefined when it verifies locally.
+ * A remote provider must be the only one, and the remote owns account
+ * status, revocation and the legacy user mapping.
+ */
+export function createRemoteVerification(options: SessionGuardOptions, deps: RemoteDependencies): RemoteVerification | undefined {
+  const remotes = options.providers.filter(isRemoteProvider);
+  if (remotes.length === 0) return undefined;
+  if (options.providers.length > 1) {
+    throw new TypeError('sessionguard: remote() must be the only provider: the identity service verifies every token, including its own issuers\'.');
+  }
+  for (const hook of ['accountStatus', 'isRevoked', 'resolveLegacyUser'] as const) {
+    if (options[hook] !== undefined) {
+      throw new TypeError(`sessionguard: ${hook} cannot be used with remote(): the identity service checks it.`);
+    }
+  }
+  return new RemoteVerification(remotes[0]!, deps);
+}

@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
+import type { TestIssuer } from '../../src/testing';
+
+// A user hook that never settles must not hold the request: it gets a 503 after hookTimeoutMs.
+let issuers: { workos: TestIssuer; clerk: TestIssuer };
+beforeAll(async () => {
+  issuers = await startIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' } });
+});
+afterAll(() => closeIssuers(issuers));
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+test('an accountStatus lookup that never answers is a 503 status_unavailable', async () => {
+  const { app } = guardedApp({ providers: [issuers.workos.provider()], hookTimeoutMs: 50, accountStatus: never });
+  const res = await request(app).get('/me').set('Authorization', `Bearer ${await issuers.workos.sessionToken()}`);
+  expectError(res, 503, 'service_unavailable', 'status_unavailable');
+  expect(res.headers['retry-after']).toBe('5');
+});
+
+test('an isRevoked check that never answers is a 503 status_unavailable', async () => {
+  const { app } = guardedApp({ providers: [issuers.workos.provider()], hookTimeoutMs: 50, isRevoked: never });
+  const res = await request(app).get('/me').set('Authorization', `Bearer ${await issuers.workos.sessionToken()}`);
+  expectError(res, 503, 'service_unavailable', 'status_unavailable');
+});
+
+test('a resolveLegacyUser that never answers is a 503 user_mapping_unavailable', async () => {
+  const { app } = guardedApp({ providers: [issuers.clerk.provider()], hookTimeoutMs: 50, resolveLegacyUser: never });
+  const res = await request(app).get('/me').set('Authorization', `Bearer ${await issuers.clerk.sessionToken()}`);
+  expectError(res, 503, 'service_unavailable', 'user_mapping_unavailable');
+});
+
+test('a hook that answers within the deadline is used', async () => {
+  const slowBan = () => new Promise<{ state: 'banned'; reason: string }>((resolve) => setTimeout(() => resolve({ state: 'banned', reason: 'spam' }), 20));
+  const { app } = guardedApp({ providers: [issuers.workos.provider()], hookTimeoutMs: 1000, accountStatus: slowBan });
+  const res = await request(app).get('/me').set('Authorization', `Bearer ${await issuers.workos.sessionToken()}`);
+  expectError(res, 403, 'account_banned', 'spam');
+});
+
+test('hookTimeoutMs is validated at construction', () => {
+  expect(() => guardedApp({ providers: [issuers.workos.provider()], hookTimeoutMs: Number.NaN })).toThrow(/hookTimeoutMs/);
+});

@@ -1,0 +1,18 @@
+import { hasAmbiguousKeys } from '../../src/core/token';
+
+test.each([
+  ['{"a":1,"a":2}', true],
+  ['{"a":1,"\\u0061":2}', true],
+  ['{"x":{"a":1,"a":2}}', true],
+  ['{"x":[{"a":1,"a":2}]}', true],
+  ['{"__proto__":{}}', true],
+  ['{"x":{"__proto__":1}}', true],
+  ['{"a":1,"b":{"a":1},"c":[{"a":1},{"a":2}]}', false],
+  ['{"a":"\\"a\\":1","b":"a"}', false],
+  ['{"a":["a","a"],"b":{}}', false],
+  ['{"proto":"__proto__"}', false],
+  ['{}', false],
+])('%s ambiguous: %s', (text, expected) => {
+  JSON.parse(text); // the scan only ever sees valid JSON
+  expect(hasAmbiguousKeys(text)).toBe(expected);
+});
