@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
-import { checkHeader, checkTokenShape, decodeToken, type JsonObject } from './token.js';
+import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken, type JsonObject } from './token.js';
 import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
 import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
 import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
@@ -60,8 +60,12 @@ function revocationKey(issuer: string, sessionId: string | null, tokenId: string
   return `${issuer}\u0000${sessionId ?? ''}\u0000${tokenId ?? ''}`;
 }
 
+/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
+const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
 function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  if (oneShotHash !== undefined) return oneShotHash('sha256', token, 'base64url');
+  return nodeCrypto.createHash('sha256').update(token).digest('base64url');
 }
 
 /**
@@ -223,6 +227,33 @@ export class SessionVerifier {
     const token = credentials.token;
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
 
+    if (this.remote !== undefined) {
+      const { payload } = this.decodeChecked(token);
+      const remotePrincipal = await this.remote.verify(token, payload);
+      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
+      return remotePrincipal;
+    }
+
+    // Looked up before any decoding: the cache holds only tokens that passed every static check,
+    // and the same token string always routes to the same provider, so a hit skips all of it.
+    const cacheKey = this.tokenCache !== undefined && token.length <= MAX_TOKEN_BYTES ? hashToken(token) : undefined;
+    let verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
+    // A cached verification is only as good as the keys behind it (maxStale, rotation).
+    if (verified !== undefined && !this.keySets.get(verified.provider)!.stillUsable()) verified = undefined;
+    if (verified === undefined) verified = await this.verifyUncached(token, cacheKey);
+    else this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
+    const provider = verified.provider;
+    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
+
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
+    await this.checkRevocation(principal);
+    this.checkCsrf(credentials, provider, principal);
+    await this.checkAccountStatus(principal);
+    return principal;
+  }
+
+  /** Shape, base64url/JSON and protected-header checks, before any routing. */
+  private decodeChecked(token: string): DecodedToken {
     const shapeProblem = checkTokenShape(token);
     if (shapeProblem !== undefined) {
       throw this.errors.invalidToken(
@@ -232,15 +263,15 @@ export class SessionVerifier {
     }
     const decoded = decodeToken(token);
     if (decoded === undefined) throw this.errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
-    const { header, payload } = decoded;
-    const headerProblem = checkHeader(header);
+    const headerProblem = checkHeader(decoded.header);
     if (headerProblem !== undefined) throw this.errors.invalidToken(headerProblem.reason, headerProblem.message);
+    return decoded;
+  }
+
+  /** Routing, key and signature checks of a token not in the cache; caches it under `cacheKey`. */
+  private async verifyUncached(token: string, cacheKey: string | undefined): Promise<VerifiedToken> {
+    const { header, payload } = this.decodeChecked(token);
     const alg = header.alg as string;
-    if (this.remote !== undefined) {
-      const remotePrincipal = await this.remote.verify(token, payload);
-      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
-      return remotePrincipal;
-    }
     const provider = this.route(payload);
     if (!provider.algorithms.includes(alg)) {
       throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
@@ -250,25 +281,13 @@ export class SessionVerifier {
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
 
-    const cacheKey = this.tokenCache === undefined ? '' : `${provider.name}:${hashToken(token)}`;
-    let verified = this.tokenCache?.get(cacheKey);
-    // A cached verification is only as good as the keys behind it (maxStale, rotation).
-    if (verified !== undefined && !this.keySets.get(provider)!.stillUsable()) verified = undefined;
-    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: verified !== undefined });
-    if (verified === undefined) {
-      verified = await this.verifyFresh(token, provider, alg, kid, payload);
-      if (this.tokenCache !== undefined) {
-        const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
-        if (ttl > 0) this.tokenCache.set(cacheKey, verified, { ttl });
-      }
+    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
+    const verified = await this.verifyFresh(token, provider, alg, kid, payload);
+    if (cacheKey !== undefined) {
+      const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
+      if (ttl > 0) this.tokenCache!.set(cacheKey, verified, { ttl });
     }
-    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
-
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
-    await this.checkRevocation(principal);
-    this.checkCsrf(credentials, provider, principal);
-    await this.checkAccountStatus(principal);
-    return principal;
+    return verified;
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */

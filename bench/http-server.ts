@@ -1,0 +1,127 @@
+/**
+ * One benchmark server per process: a hello-world route behind the guard named
+ * by BENCH_SERVER. Prints "READY <port>" once listening (keys warmed unless
+ * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here.
+ * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import Koa from 'koa';
+import { workos } from '../src/index.js';
+import { sessionGuard } from '../src/express/index.js';
+import { sessionGuard as koaSessionGuard } from '../src/koa/index.js';
+import { AUDIENCE } from './lib/tokens.js';
+
+const kind = process.env.BENCH_SERVER ?? 'express';
+const issuer = process.env.BENCH_ISSUER ?? '';
+const jwksUrl = process.env.BENCH_JWKS_URL ?? '';
+const pem = process.env.BENCH_PEM ?? '';
+const cold = process.env.BENCH_COLD === '1';
+const clientId = 'client_test';
+
+const HELLO = JSON.stringify({ hello: 'world' });
+
+function guardOptions(cache: boolean) {
+  return { providers: [workos({ clientId, jwksUrl, audience: AUDIENCE })], tokenCache: cache ? undefined : (false as const) };
+}
+
+function expressApp(guard: RequestHandler | undefined, onError?: (error: unknown, res: Response) => void): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  if (guard !== undefined) app.use(guard);
+  app.get('/', (_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(HELLO);
+  });
+  if (onError !== undefined) app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => onError(error, res));
+  return app;
+}
+
+/** Peers report failures through next(error); answer them as the 401 they are. */
+function unauthorized(_error: unknown, res: Response): void {
+  res.status(401).setHeader('content-type', 'application/json');
+  res.end('{"error":"unauthorized"}');
+}
+
+type Listener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+
+async function koaListener(guarded: boolean): Promise<Listener> {
+  const app = new Koa();
+  if (guarded) {
+    const guard = koaSessionGuard(guardOptions(true));
+    if (!cold) await guard.warm();
+    app.use(guard);
+  }
+  app.use((ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = HELLO;
+  });
+  return app.callback();
+}
+
+async function listener(): Promise<Listener | string> {
+  switch (kind) {
+    case 'express':
+      return expressApp(undefined);
+    case 'express-sessionguard':
+    case 'express-sessionguard-nocache': {
+      const guard = sessionGuard(guardOptions(kind === 'express-sessionguard'));
+      if (!cold) await guard.warm();
+      return expressApp(guard);
+    }
+    case 'express-oauth2-jwt-bearer': {
+      const { auth } = await import('express-oauth2-jwt-bearer');
+      return expressApp(auth({ issuer, audience: AUDIENCE, jwksUri: jwksUrl, tokenSigningAlg: 'RS256' }), unauthorized);
+    }
+    case 'express-jwt': {
+      const { expressjwt } = await import('express-jwt');
+      const { expressJwtSecret } = await import('jwks-rsa');
+      const secret = expressJwtSecret({ jwksUri: jwksUrl, cache: true, rateLimit: true });
+      return expressApp(expressjwt({ secret: secret as never, issuer, audience: AUDIENCE, algorithms: ['RS256'] }), unauthorized);
+    }
+    case 'express-clerk': {
+      const { clerkMiddleware, getAuth } = await import('@clerk/express');
+      // A publishable key names the Frontend API; with jwtKey Clerk verifies without any network.
+      const publishableKey = `pk_test_${Buffer.from('clerk.bench.test$').toString('base64')}`;
+      const clerk = clerkMiddleware({ jwtKey: pem, publishableKey, secretKey: 'sk_test_bench', authorizedParties: ['https://app.bench.test'] });
+      const requireSignedIn: RequestHandler = (req, res, next) => {
+        if (getAuth(req).userId) return next();
+        unauthorized(undefined, res);
+      };
+      const app = expressApp(undefined);
+      const guarded = express();
+      guarded.disable('x-powered-by');
+      guarded.disable('etag');
+      guarded.use(clerk, requireSignedIn, app);
+      return guarded;
+    }
+    case 'koa':
+      return koaListener(false);
+    case 'koa-sessionguard':
+      return koaListener(true);
+    default:
+      throw new Error(`unknown BENCH_SERVER ${kind}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const handler = await listener();
+  if (typeof handler === 'string') {
+    console.log(`UNAVAILABLE ${handler}`);
+    return;
+  }
+  const { createServer } = await import('node:http');
+  const server: Server = createServer({ keepAlive: true }, handler);
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    console.log(`READY ${(server.address() as AddressInfo).port}`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+/** Starts bench/http-server.ts in its own process and waits until it listens. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestIssuer } from '../../src/testing/index.js';
+
+export interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type StartResult = { server: ServerProcess } | { unavailable: string };
+
+export function startServer(kind: string, issuer: TestIssuer, { cold = false } = {}): Promise<StartResult> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      BENCH_SERVER: kind,
+      BENCH_ISSUER: issuer.issuer,
+      BENCH_JWKS_URL: issuer.jwksUrl,
+      BENCH_PEM: issuer.key.publicPem,
+      BENCH_COLD: cold ? '1' : '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /READY (\d+)/.exec(output);
+      if (ready) return resolve({ server: { url: `http://127.0.0.1:${ready[1]}/`, stop } });
+      const unavailable = /UNAVAILABLE (.*)/.exec(output);
+      if (unavailable) return resolve({ unavailable: unavailable[1] as string });
+    });
+    child.once('exit', (code) => reject(new Error(`server ${kind} exited with ${code} before it was ready`)));
+  });
+}

@@ -1,0 +1,180 @@
+/** Turns the sections' JSON into bench/results/results.md and chart.svg, and prints the targets as pass/fail lines. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QUICK, RESULTS_DIR, settings } from './lib/config.js';
+import { describeMachine } from './lib/machine.js';
+import { renderChart, type Bar } from './lib/chart.js';
+import type { VerifyResult } from './verify.js';
+import type { HttpResult } from './http.js';
+import type { ColdResult } from './cold-start.js';
+import type { MemoryResult } from './memory.js';
+
+function load<T>(name: string): T | undefined {
+  const file = join(RESULTS_DIR, `${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+const JOSE = 'jose jwtVerify (floor)';
+const SG_OFF = 'sessionguard (cache off)';
+const SG_ON = 'sessionguard (cache on)';
+
+const int = (value: number): string => Math.round(value).toLocaleString('en');
+const ratio = (value: number): string => (value >= 10 ? `${value.toFixed(0)}×` : `${value.toFixed(2)}×`);
+
+const verify = load<VerifyResult[]>('verify') ?? [];
+const http = load<HttpResult[]>('http') ?? [];
+const cold = load<ColdResult[]>('cold-start') ?? [];
+const memory = load<MemoryResult>('memory');
+const machine = describeMachine();
+
+const targets: { ok: boolean | null; text: string }[] = [];
+const target = (ok: boolean | null, text: string): void => void targets.push({ ok, text });
+const md: string[] = [];
+
+md.push(
+  '# sessionguard benchmarks',
+  '',
+  `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.date.slice(0, 10)}; ` +
+    `${QUICK ? 'quick mode (BENCH_QUICK=1)' : 'full mode'}. Ratios are against the baseline measured in the same run; absolute figures depend on the machine. ` +
+    `Cases run interleaved for ${settings.rounds} rounds and each keeps its best round (the one least disturbed by other processes).`,
+  '',
+);
+
+// 1. Verify throughput
+const columns = [...new Set(verify.map((row) => `${row.alg}|${row.tokens}`))];
+const names = [...new Set(verify.map((row) => row.name))];
+const find = (name: string, column: string): VerifyResult | undefined => verify.find((row) => row.name === name && `${row.alg}|${row.tokens}` === column);
+if (verify.length > 0) {
+  md.push(
+    '## 1. Verifications per second (in-process, one call at a time)',
+    '',
+    `| library | ${columns.map((column) => { const [alg, n] = column.split('|'); return `${alg}, ${Number(n) === 1 ? '1 token' : `${int(Number(n))} tokens`}`; }).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---:').join(' | ')} |`,
+  );
+  for (const name of names) {
+    const cells = columns.map((column) => {
+      const row = find(name, column);
+      const floor = find(JOSE, column)?.opsPerSec;
+      if (row?.opsPerSec == null) return row?.note ?? 'n/a';
+      return `${int(row.opsPerSec)} (${ratio(row.opsPerSec / (floor ?? NaN))})`;
+    });
+    md.push(`| ${name.startsWith('sessionguard') ? `**${name}**` : name} | ${cells.join(' | ')} |`);
+  }
+  md.push('', 'Ratios against raw `jose.jwtVerify` with a local key set: the floor for any verifier without a cache.', '');
+  for (const column of columns) {
+    const [alg, n] = column.split('|');
+    const label = `${alg}, ${Number(n) === 1 ? '1 token' : `${n} tokens`}`;
+    const floor = find(JOSE, column)?.opsPerSec ?? NaN;
+    const off = find(SG_OFF, column)?.opsPerSec ?? NaN;
+    const on = find(SG_ON, column)?.opsPerSec ?? NaN;
+    target(off / floor >= 0.95, `cache off ≥ 0.95 × raw jose (${label}): ${ratio(off / floor)}`);
+    target(on / floor >= 20, `cache on ≥ 20 × raw jose (${label}): ${ratio(on / floor)}`);
+    const peers = names.filter((name) => name !== JOSE && !name.startsWith('sessionguard'));
+    for (const peer of peers) {
+      const value = find(peer, column)?.opsPerSec;
+      if (value == null) continue;
+      target(off > value, `cache off ahead of ${peer} (${label}): ${ratio(off / value)}`);
+    }
+  }
+}
+
+// 2. HTTP
+const httpRow = (kind: string): HttpResult | undefined => http.find((row) => row.kind === kind);
+if (http.length > 0) {
+  md.push(
+    '## 2. HTTP: hello-world route, autocannon, each server in its own process',
+    '',
+    '| server | req/s | vs bare framework | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const row of http) {
+    if (row.requestsPerSec === null) {
+      md.push(`| ${row.name} | not available: ${row.note ?? ''} | | | |`);
+      continue;
+    }
+    const base = row.baseline === null ? undefined : httpRow(row.baseline)?.requestsPerSec;
+    md.push(
+      `| ${row.name.includes('sessionguard') ? `**${row.name}**` : row.name} | ${int(row.requestsPerSec)} | ${base ? ratio(row.requestsPerSec / base) : 'baseline'} | ${row.p50Ms} | ${row.p99Ms} |`,
+    );
+  }
+  md.push('');
+  for (const [guarded, bare, label] of [['express-sessionguard', 'express', 'Express'], ['koa-sessionguard', 'koa', 'Koa']] as const) {
+    const a = httpRow(guarded)?.requestsPerSec;
+    const b = httpRow(bare)?.requestsPerSec;
+    if (a == null || b == null) target(null, `cached path ≥ 0.90 × bare ${label}: not available (${httpRow(guarded)?.note ?? 'not run'})`);
+    else target(a / b >= 0.9, `cached path ≥ 0.90 × bare ${label} req/s: ${ratio(a / b)}`);
+  }
+  const peers = http.filter((row) => row.kind.startsWith('express-') && !row.kind.includes('sessionguard') && row.requestsPerSec !== null);
+  for (const kind of ['express-sessionguard', 'express-sessionguard-nocache']) {
+    const mine = httpRow(kind);
+    if (mine?.requestsPerSec == null) continue;
+    for (const peer of peers) {
+      target(mine.requestsPerSec > peer.requestsPerSec!, `${mine.name} ahead of ${peer.name}: ${ratio(mine.requestsPerSec / peer.requestsPerSec!)}`);
+    }
+  }
+}
+
+// 3. Cold start
+if (cold.length > 0) {
+  md.push('## 3. Cold start: concurrent requests on a fresh process', '', '| server | answered 200 | key-set fetches |', '| --- | ---: | ---: |');
+  for (const row of cold) {
+    md.push(row.keyFetches === null ? `| ${row.name} | not available: ${row.note ?? ''} | |` : `| ${row.name} | ${row.ok} / ${row.requests} | ${row.keyFetches} |`);
+    if (row.kind.includes('sessionguard')) {
+      if (row.keyFetches === null) target(null, `${row.name}: one key fetch on a cold start: not available (${row.note ?? ''})`);
+      else target(row.keyFetches === 1 && row.ok === row.requests, `${row.name}: exactly one key fetch for ${row.requests} concurrent cold requests: ${row.keyFetches} (${row.ok} answered 200)`);
+    }
+  }
+  md.push('');
+}
+
+// 4. Memory
+if (memory !== undefined) {
+  const growth = memory.fullCacheMiB - memory.baselineMiB;
+  const bounded = memory.endMiB - memory.baselineMiB <= growth * 1.25 + 2;
+  md.push(
+    '## 4. Memory: distinct valid tokens through the Express middleware',
+    '',
+    '| tokens | cache bound | heap before | heap with a full cache | heap at the end | per cached token |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${int(memory.tokens)} | ${int(memory.cacheMax)} entries | ${memory.baselineMiB.toFixed(1)} MiB | ${memory.fullCacheMiB.toFixed(1)} MiB | ${memory.endMiB.toFixed(1)} MiB | ~${int(memory.bytesPerEntry)} B |`,
+    '',
+  );
+  target(bounded, `heap bounded by the cache after ${int(memory.tokens)} tokens: ${memory.endMiB.toFixed(1)} MiB at the end vs ${memory.fullCacheMiB.toFixed(1)} MiB with a full cache`);
+}
+
+md.push('## Targets', '', ...targets.map((t) => `- ${t.ok === null ? 'SKIP' : t.ok ? 'PASS' : 'FAIL'} ${t.text}`), '');
+writeFileSync(join(RESULTS_DIR, 'results.md'), md.join('\n'));
+
+// Chart: verify ratios (log scale) and HTTP req/s against the bare framework.
+const verifyBars: Bar[] = [];
+for (const column of columns) {
+  const floor = find(JOSE, column)?.opsPerSec;
+  if (floor == null) continue;
+  const [alg, n] = column.split('|');
+  for (const name of names) {
+    const row = find(name, column);
+    if (row?.opsPerSec == null) continue;
+    verifyBars.push({
+      label: `${alg} ${Number(n) === 1 ? '1 token' : `${int(Number(n))} tokens`} · ${name}`,
+      value: row.opsPerSec / floor,
+      text: `${ratio(row.opsPerSec / floor)} (${int(row.opsPerSec)}/s)`,
+      highlight: name.startsWith('sessionguard'),
+    });
+  }
+}
+const httpBars: Bar[] = http
+  .filter((row) => row.requestsPerSec !== null)
+  .map((row) => {
+    const base = row.baseline === null ? row.requestsPerSec! : httpRow(row.baseline)?.requestsPerSec ?? NaN;
+    return { label: row.name, value: row.requestsPerSec! / base, text: `${ratio(row.requestsPerSec! / base)} (${int(row.requestsPerSec!)} req/s)`, highlight: row.kind.includes('sessionguard') };
+  });
+writeFileSync(
+  join(RESULTS_DIR, 'chart.svg'),
+  renderChart('sessionguard vs peers', `${machine.cpu}, ${machine.cores} cores · Node ${machine.node} · ${machine.date.slice(0, 10)}${QUICK ? ' · quick mode' : ''}`, [
+    { title: 'Verifications per second, relative to raw jose.jwtVerify (log scale)', bars: verifyBars, log: true },
+    { title: 'HTTP requests per second, relative to the bare framework', bars: httpBars },
+  ]),
+);
+
+console.log(targets.map((t) => `${t.ok === null ? 'SKIP' : t.ok ? 'PASS' : 'FAIL'} ${t.text}`).join('\n'));
+console.log(`\nwrote ${join(RESULTS_DIR, 'results.md')} and chart.svg`);
