@@ -23,7 +23,9 @@ function headerValues(request: RequestLike, lowerName: string): string[] {
   if (raw !== undefined) {
     const values: string[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      if ((raw[i] as string).toLowerCase() === lowerName) values.push(raw[i + 1] as string);
+      const name = raw[i] as string;
+      // Length first: most headers are skipped without lower-casing their name.
+      if (name.length === lowerName.length && name.toLowerCase() === lowerName) values.push(raw[i + 1] as string);
     }
     return values;
   }

@@ -246,9 +246,10 @@ export class SessionVerifier {
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
 
     const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
-    await this.checkRevocation(principal);
+    // Awaited only when configured: an unconfigured check must not cost a promise per request.
+    if (this.options.isRevoked !== undefined) await this.checkRevocation(principal);
     this.checkCsrf(credentials, provider, principal);
-    await this.checkAccountStatus(principal);
+    if (this.options.accountStatus !== undefined) await this.checkAccountStatus(principal);
     return principal;
   }
 
