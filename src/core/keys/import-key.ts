@@ -1,4 +1,4 @@
-import { importJWK, importSPKI, type JWK } from 'jose';
+import { importJWK, type JWK } from 'jose';
 
 /** The key types each algorithm family may use: a token's alg must fit its key. */
 function keyFitsAlgorithm(jwk: JWK, alg: string): boolean {
@@ -91,12 +91,4 @@ export function normalisePem(pem: string): string {
     .replace(/\s+/g, '');
   const lines = body.match(/.{1,64}/g) ?? [];
   return `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----\n`;
-}
-
-export async function importPem(pem: string, alg: string): Promise<CryptoKey | undefined> {
-  try {
-    return (await importSPKI(normalisePem(pem), alg)) as CryptoKey;
-  } catch {
-    return undefined;
-  }
 }
