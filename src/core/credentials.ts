@@ -74,9 +74,8 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
     if (BEARER.test(scheme)) {
       const token = space === -1 ? '' : value.slice(space + 1).trim();
       if (token === '') throw errors.invalidRequest('empty_bearer', 'The Authorization header has the Bearer scheme but no token.');
-      if (/[\s,]/.test(token)) {
-        throw errors.invalidRequest('duplicate_authorization', 'The Authorization header carries more than one credential.');
-      }
+      // Whether the header carries more than one credential is checked by assertSingleCredential,
+      // on the verifier's cache-miss path: a cached token was a single well-formed JWS already.
       return { token, source: 'header', method, origin };
     }
     // Another scheme (Basic, ...) is not ours: as if no Authorization header was sent.
@@ -90,4 +89,14 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
   }
   if (first === '') return undefined;
   return { token: first, source: 'cookie', method, origin };
+}
+
+/**
+ * `Bearer a, Bearer b` or a credential with spaces in it is ambiguous: a 400, before any
+ * verification. Only needed for tokens not in the verified-token cache.
+ */
+export function assertSingleCredential(credentials: Credentials, errors: ErrorFactory): void {
+  if (credentials.source === 'header' && /[\s,]/.test(credentials.token)) {
+    throw errors.invalidRequest('duplicate_authorization', 'The Authorization header carries more than one credential.');
+  }
 }

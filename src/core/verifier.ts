@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
-import { extractCredentials, type Credentials, type RequestLike } from './credentials.js';
+import { assertSingleCredential, extractCredentials, type Credentials, type RequestLike } from './credentials.js';
 import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken, type JsonObject } from './token.js';
 import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
 import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
@@ -199,7 +199,9 @@ export class SessionVerifier {
 
   /** Finds the token on a request; undefined when there is none. Throws 400s for ambiguous requests. */
   extract(request: RequestLike): Credentials | undefined {
-    return extractCredentials(request, this.settings.cookieName, this.errors);
+    const credentials = extractCredentials(request, this.settings.cookieName, this.errors);
+    if (credentials !== undefined) assertSingleCredential(credentials, this.errors);
+    return credentials;
   }
 
   /**
@@ -209,7 +211,8 @@ export class SessionVerifier {
   async authenticate(request: RequestLike, optional = false): Promise<SessionPrincipal | undefined> {
     let credentials: Credentials | undefined;
     try {
-      credentials = this.extract(request);
+      // verify() checks for a second credential only on a cache miss (see assertSingleCredential).
+      credentials = extractCredentials(request, this.settings.cookieName, this.errors);
       if (credentials === undefined) {
         if (optional) return undefined;
         throw this.errors.missingToken();
@@ -228,6 +231,7 @@ export class SessionVerifier {
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
 
     if (this.remote !== undefined) {
+      assertSingleCredential(credentials, this.errors);
       const { payload } = this.decodeChecked(token);
       const remotePrincipal = await this.remote.verify(token, payload);
       this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
@@ -240,7 +244,10 @@ export class SessionVerifier {
     let verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
     // A cached verification is only as good as the keys behind it (maxStale, rotation).
     if (verified !== undefined && !this.keySets.get(verified.provider)!.stillUsable()) verified = undefined;
-    if (verified === undefined) verified = await this.verifyUncached(token, cacheKey);
+    if (verified === undefined) {
+      assertSingleCredential(credentials, this.errors);
+      verified = await this.verifyUncached(token, cacheKey);
+    }
     else this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
     const provider = verified.provider;
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
