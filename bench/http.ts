@@ -1,10 +1,15 @@
 /**
  * Section 2: requests per second and p50/p99 latency under the same autocannon
- * load for a hello-world route behind each guard, each server in its own process;
- * servers are loaded in turn for several rounds and each keeps its best round.
- * The ratio to the bare framework is the median of per-round ratios: each guarded
- * server is loaded right after its baseline in the same round, so both see the
- * same machine; best rounds of the two can come from different moments.
+ * load for a hello-world route behind each guard, each server in its own process.
+ *
+ * Every round starts a fresh process for each server (checked, warmed up, loaded,
+ * stopped), in turn. A Node server's speed varies from one process to the next
+ * far more than from one round to the next (on the 2-core reference machine bare
+ * Express processes ranged from 115 to 214 µs of CPU per request), so a single
+ * process per server would lock one draw of that luck into the whole run. A row's
+ * figures are those of its median round; its ratio to the bare framework is the
+ * median of per-round ratios, each guarded server being loaded right after its
+ * baseline in the same round.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +23,11 @@ export interface HttpResult {
   kind: string;
   name: string;
   baseline: string | null;
+  /** req/s of the median round; p50Ms and p99Ms are that round's. */
   requestsPerSec: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
-  /** req/s of each round, in order. */
+  /** req/s of each round (a fresh server process each), in order. */
   rounds: number[];
   /** Median over rounds of this row's req/s divided by its baseline's in the same round. */
   ratioToBaseline: number | null;
@@ -55,43 +61,50 @@ function load(url: string, token: string, seconds: number): Promise<autocannon.R
   });
 }
 
+/** The round whose req/s is the median of the row's rounds (the lower middle one for an even count). */
+function medianRound(rounds: autocannon.Result[]): autocannon.Result | undefined {
+  const sorted = [...rounds].sort((a, b) => a.requests.average - b.requests.average);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 async function main(): Promise<void> {
   const issuer = await createTestIssuer({ kind: 'workos', alg: 'RS256' });
   const token = createMinter(issuer).mint(1);
   const rows: HttpResult[] = SERVERS.map((server) => ({ ...server, requestsPerSec: null, p50Ms: null, p99Ms: null, rounds: [], ratioToBaseline: null }));
-  // Every server runs from the start (idle when not under load); rounds go through them in turn.
-  const running: { row: HttpResult; url: string; stop: () => Promise<void> }[] = [];
-  try {
+  const results = new Map<HttpResult, autocannon.Result[]>(rows.map((row) => [row, []]));
+  for (let round = 0; round < settings.httpRounds; round++) {
     for (const row of rows) {
+      if (row.note !== undefined) continue;
       const started = await startServer(row.kind, issuer);
       if ('unavailable' in started) {
         row.note = started.unavailable;
         console.log(`${row.name.padEnd(42)} not available: ${started.unavailable}`);
         continue;
       }
-      running.push({ row, ...started.server });
-      const check = await fetch(started.server.url, { headers: { authorization: `Bearer ${token}` } });
-      if (check.status !== 200) throw new Error(`${row.name} answered ${check.status}: ${await check.text()}`);
-      await load(started.server.url, token, settings.httpWarmupSeconds);
-    }
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const { row, url } of running) {
+      const { url, stop } = started.server;
+      try {
+        const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        if (check.status !== 200) throw new Error(`${row.name} answered ${check.status}: ${await check.text()}`);
+        await load(url, token, settings.httpWarmupSeconds);
         const result = await load(url, token, settings.httpSeconds);
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`${row.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         row.rounds.push(result.requests.average);
-        if (result.requests.average > (row.requestsPerSec ?? 0)) {
-          row.requestsPerSec = result.requests.average;
-          row.p50Ms = result.latency.p50;
-          row.p99Ms = result.latency.p99;
-        }
+        results.get(row)!.push(result);
+      } finally {
+        await stop();
       }
     }
-  } finally {
-    await Promise.all(running.map((server) => server.stop()));
+  }
+  for (const row of rows) {
+    const middle = medianRound(results.get(row)!);
+    if (middle === undefined) continue;
+    row.requestsPerSec = middle.requests.average;
+    row.p50Ms = middle.latency.p50;
+    row.p99Ms = middle.latency.p99;
   }
   for (const row of rows) {
     const base = rows.find((candidate) => candidate.kind === row.baseline);
-    if (base !== undefined && base.rounds.length === row.rounds.length) {
+    if (base !== undefined && base.rounds.length === row.rounds.length && row.rounds.length > 0) {
       row.ratioToBaseline = median(row.rounds.map((value, round) => value / base.rounds[round]!));
     }
   }

@@ -19,12 +19,17 @@ async function main(): Promise<void> {
     headers: { host: '127.0.0.1:3000', 'user-agent': 'bench', accept: '*/*', authorization },
     rawHeaders: ['Host', '127.0.0.1:3000', 'User-Agent', 'bench', 'Accept', '*/*', 'Authorization', authorization],
   };
-  const run = process.env.BENCH_REQUEST === '1' ? () => verifier.authenticate(request) : () => verifier.verify(token);
+  // authenticateNow() is what the adapters call: synchronous on a cache hit.
+  const run = process.env.BENCH_REQUEST === '1' ? () => verifier.authenticateNow(request) : () => verifier.verify(token);
   const count = Number(process.env.BENCH_COUNT ?? (cache ? 1_000_000 : 20_000));
   for (let i = 0; i < count / 10; i++) await run();
+  // Awaited only when it is a promise, as the adapters do.
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
-  for (let i = 0; i < count; i++) await run();
+  for (let i = 0; i < count; i++) {
+    const outcome = run();
+    if (outcome instanceof Promise) await outcome;
+  }
   const ns = Number(process.hrtime.bigint() - started) / count;
   const cpu = process.cpuUsage(cpuStarted);
   // CPU time is steadier than wall time on a shared machine (it still counts the crypto thread pool).

@@ -36,7 +36,8 @@ md.push(
   '',
   `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.date.slice(0, 10)}; ` +
     `${QUICK ? 'quick mode (BENCH_QUICK=1)' : 'full mode'}. Ratios are against the baseline measured in the same run; absolute figures depend on the machine. ` +
-    `Cases run interleaved for ${settings.rounds} rounds and each keeps its best round (the one least disturbed by other processes); HTTP ratios to the bare framework are the median of per-round ratios.`,
+    `Verify cases run interleaved for ${settings.rounds} rounds and each keeps its best round (the one least disturbed by other processes). ` +
+    `HTTP runs ${settings.httpRounds} rounds, each with a fresh process per server; a row shows its median round, and its ratio to the bare framework is the median of per-round ratios.`,
   '',
 );
 

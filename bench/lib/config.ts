@@ -23,8 +23,13 @@ export const settings = {
    * shared machine the best round is the one least disturbed by other processes.
    */
   rounds: count('BENCH_ROUNDS', 5, 3),
+  /**
+   * HTTP rounds: each starts a fresh process per server, because a server's speed
+   * varies more between processes than between rounds of one process.
+   */
+  httpRounds: count('BENCH_HTTP_ROUNDS', 7, 3),
   /** autocannon: seconds of load per server, after a warm-up of `httpWarmupSeconds`. */
-  httpSeconds: count('BENCH_HTTP_SECONDS', 5, 2),
+  httpSeconds: count('BENCH_HTTP_SECONDS', 4, 2),
   httpWarmupSeconds: count('BENCH_HTTP_WARMUP_SECONDS', 2, 1),
   httpConnections: count('BENCH_HTTP_CONNECTIONS', 50, 50),
   /** Concurrent requests hitting a fresh process in the cold-start case. */

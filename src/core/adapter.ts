@@ -16,11 +16,18 @@ export function toVerifier(options: SessionGuardOptions | SessionVerifier): Sess
 /**
  * Authenticates for a session middleware. `key` is the framework's request
  * object (Express `req`, Koa `ctx`): guards later on the route find this
- * verifier's realm and policy through it. Throws only a SessionError.
+ * verifier's realm and policy through it. The answer is synchronous when the
+ * caches hold it (see SessionVerifier.authenticateNow); throws or rejects with
+ * only a SessionError.
  */
-export function authenticateFor(verifier: SessionVerifier, key: object, request: RequestLike, optional: boolean): Promise<SessionPrincipal | undefined> {
+export function authenticateFor(
+  verifier: SessionVerifier,
+  key: object,
+  request: RequestLike,
+  optional: boolean,
+): SessionPrincipal | undefined | Promise<SessionPrincipal | undefined> {
   rememberGuardContext(key, verifier.guardContext);
-  return verifier.authenticate(request, optional);
+  return verifier.authenticateNow(request, optional);
 }
 
 /**

@@ -17,20 +17,46 @@ export interface RequestLike {
   rawHeaders?: readonly string[];
 }
 
-/** Every value of a header, as sent: Node folds duplicate Authorization headers into one. */
-function headerValues(request: RequestLike, lowerName: string): string[] {
+/** The headers the extraction reads, as sent. */
+interface SessionHeaders {
+  /** The first Authorization value, and how many were sent: Node folds duplicates into one, rawHeaders does not. */
+  authorization: string | undefined;
+  authorizationCount: number;
+  /** Every Cookie header (undefined when none: no array for the common bearer-only request). */
+  cookie: string[] | undefined;
+  /** Every Origin value joined with ", ", as Node's `headers.origin` has it. */
+  origin: string | undefined;
+}
+
+function isHeader(name: string, lowerName: string): boolean {
+  // Length first: most headers are skipped without lower-casing their name.
+  return name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName);
+}
+
+function fromHeaderObject(headers: RequestLike['headers']): SessionHeaders {
+  const { authorization, cookie, origin } = headers;
+  const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const authorizations = list(authorization);
+  return { authorization: authorizations[0], authorizationCount: authorizations.length, cookie: list(cookie), origin: typeof origin === 'string' ? origin : undefined };
+}
+
+/**
+ * One pass over rawHeaders: reading `request.headers` would make Node build the
+ * whole header object, which a bare hello-world route never pays for.
+ */
+function readHeaders(request: RequestLike): SessionHeaders {
   const raw = request.rawHeaders;
-  if (raw !== undefined) {
-    const values: string[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i] as string;
-      // Length first: most headers are skipped without lower-casing their name.
-      if (name.length === lowerName.length && name.toLowerCase() === lowerName) values.push(raw[i + 1] as string);
-    }
-    return values;
+  if (raw === undefined) return fromHeaderObject(request.headers);
+  const found: SessionHeaders = { authorization: undefined, authorizationCount: 0, cookie: undefined, origin: undefined };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    if (isHeader(name, 'authorization')) {
+      if (found.authorizationCount++ === 0) found.authorization = value;
+    } else if (isHeader(name, 'cookie')) (found.cookie ??= []).push(value);
+    else if (isHeader(name, 'origin')) found.origin = found.origin === undefined ? value : `${found.origin}, ${value}`;
   }
-  const value = request.headers[lowerName];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return found;
 }
 
 /** RFC 6265 allows a cookie value in double quotes; the quotes are not part of it. */
@@ -38,9 +64,9 @@ function unquote(value: string): string {
   return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
-function cookieValues(request: RequestLike, name: string): string[] {
+function cookieValues(headers: readonly string[], name: string): string[] {
   const values: string[] = [];
-  for (const header of headerValues(request, 'cookie')) {
+  for (const header of headers) {
     for (const pair of header.split(';')) {
       const eq = pair.indexOf('=');
       if (eq === -1) continue;
@@ -51,7 +77,18 @@ function cookieValues(request: RequestLike, name: string): string[] {
   return values;
 }
 
-const BEARER = /^bearer$/i;
+const WHITESPACE = /\s/;
+const BEARER = 'bearer';
+
+/** The credential of a `Bearer <token>` value (scheme case-insensitive), '' for a bare `Bearer`, undefined for another scheme. */
+function bearerToken(header: string): string | undefined {
+  const value = header.trim();
+  // The common case, "Bearer <token>", without a regular expression.
+  const space = value.length > BEARER.length && value.charCodeAt(BEARER.length) === 0x20 ? BEARER.length : value.search(WHITESPACE);
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (scheme.length !== BEARER.length || scheme.toLowerCase() !== BEARER) return undefined;
+  return space === -1 ? '' : value.slice(space + 1).trim();
+}
 
 /**
  * Finds the session token: the Authorization Bearer header first, then the
@@ -60,28 +97,23 @@ const BEARER = /^bearer$/i;
  */
 export function extractCredentials(request: RequestLike, cookieName: string, errors: ErrorFactory): Credentials | undefined {
   const method = (request.method ?? 'GET').toUpperCase();
-  const originHeader = request.headers.origin;
-  const origin = typeof originHeader === 'string' ? originHeader : undefined;
+  const headers = readHeaders(request);
+  const origin = headers.origin;
 
-  const authorization = headerValues(request, 'authorization');
-  if (authorization.length > 1) {
+  if (headers.authorizationCount > 1) {
     throw errors.invalidRequest('duplicate_authorization', 'The request has more than one Authorization header.');
   }
-  if (authorization.length === 1) {
-    const value = (authorization[0] as string).trim();
-    const space = value.search(/\s/);
-    const scheme = space === -1 ? value : value.slice(0, space);
-    if (BEARER.test(scheme)) {
-      const token = space === -1 ? '' : value.slice(space + 1).trim();
-      if (token === '') throw errors.invalidRequest('empty_bearer', 'The Authorization header has the Bearer scheme but no token.');
-      // Whether the header carries more than one credential is checked by assertSingleCredential,
-      // on the verifier's cache-miss path: a cached token was a single well-formed JWS already.
-      return { token, source: 'header', method, origin };
-    }
+  if (headers.authorization !== undefined) {
+    const token = bearerToken(headers.authorization);
+    if (token === '') throw errors.invalidRequest('empty_bearer', 'The Authorization header has the Bearer scheme but no token.');
+    // Whether the header carries more than one credential is checked by assertSingleCredential,
+    // on the verifier's cache-miss path: a cached token was a single well-formed JWS already.
+    if (token !== undefined) return { token, source: 'header', method, origin };
     // Another scheme (Basic, ...) is not ours: as if no Authorization header was sent.
   }
 
-  const cookies = cookieValues(request, cookieName);
+  if (headers.cookie === undefined) return undefined;
+  const cookies = cookieValues(headers.cookie, cookieName);
   if (cookies.length === 0) return undefined;
   const first = cookies[0] as string;
   if (cookies.some((value) => value !== first)) {

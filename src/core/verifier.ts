@@ -60,12 +60,29 @@ function revocationKey(issuer: string, sessionId: string | null, tokenId: string
   return `${issuer}\u0000${sessionId ?? ''}\u0000${tokenId ?? ''}`;
 }
 
-/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
-const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+function tokenIdOf(principal: SessionPrincipal): string | null {
+  return typeof principal.claims.jti === 'string' ? principal.claims.jti : null;
+}
 
-function hashToken(token: string): string {
-  if (oneShotHash !== undefined) return oneShotHash('sha256', token, 'base64url');
-  return nodeCrypto.createHash('sha256').update(token).digest('base64url');
+function revocationKeyOf(principal: SessionPrincipal): string {
+  return revocationKey(principal.issuer, principal.sessionId, tokenIdOf(principal));
+}
+
+function revocationQueryOf(principal: SessionPrincipal): RevocationQuery {
+  return { subject: principal.subject, issuer: principal.issuer, sessionId: principal.sessionId, tokenId: tokenIdOf(principal) };
+}
+
+/** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
+const oneShotHash = (nodeCrypto as unknown as { hash: (algorithm: string, data: string, encoding: 'latin1' | 'base64url') => string }).hash;
+
+/** The verified-token cache key: SHA-256 of the whole token, as a 32-character binary string (the cheapest encoding). */
+function cacheKeyOf(token: string): string {
+  return oneShotHash('sha256', token, 'latin1');
+}
+
+/** A printable token fingerprint for events: never the token itself. */
+function tokenFingerprint(token: string): string {
+  return oneShotHash('sha256', token, 'base64url').slice(0, 12);
 }
 
 /**
@@ -209,54 +226,100 @@ export class SessionVerifier {
    * request in optional mode, or a SessionError (never anything else).
    */
   async authenticate(request: RequestLike, optional = false): Promise<SessionPrincipal | undefined> {
+    return this.authenticateNow(request, optional);
+  }
+
+  /**
+   * authenticate() for adapters: answers synchronously when the caches hold
+   * everything the request needs (the hot path then costs no promise and no
+   * microtask), else returns a promise. Throws, or rejects with, only a SessionError.
+   */
+  authenticateNow(request: RequestLike, optional = false): SessionPrincipal | undefined | Promise<SessionPrincipal | undefined> {
     let credentials: Credentials | undefined;
+    let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
-      // verify() checks for a second credential only on a cache miss (see assertSingleCredential).
+      // verifyNow() checks for a second credential only on a cache miss (see assertSingleCredential).
       credentials = extractCredentials(request, this.settings.cookieName, this.errors);
       if (credentials === undefined) {
         if (optional) return undefined;
         throw this.errors.missingToken();
       }
-      return await this.verify(credentials);
+      outcome = this.verifyNow(credentials);
     } catch (error) {
       throw this.reject(error, credentials);
     }
+    if (!(outcome instanceof Promise)) return outcome;
+    const found = credentials;
+    return outcome.catch((error: unknown) => {
+      throw this.reject(error, found);
+    });
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
   async verify(input: Credentials | string): Promise<SessionPrincipal> {
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
+    return this.verifyNow(credentials);
+  }
+
+  /** verify(), synchronous as far as the caches allow: the principal, or a promise for what needs I/O. */
+  private verifyNow(credentials: Credentials): SessionPrincipal | Promise<SessionPrincipal> {
     const token = credentials.token;
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
-
-    if (this.remote !== undefined) {
-      assertSingleCredential(credentials, this.errors);
-      const { payload } = this.decodeChecked(token);
-      const remotePrincipal = await this.remote.verify(token, payload);
-      this.checkCsrf(credentials, this.remote.provider, remotePrincipal);
-      return remotePrincipal;
-    }
+    if (this.remote !== undefined) return this.verifyRemotely(credentials);
 
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
-    const cacheKey = this.tokenCache !== undefined && token.length <= MAX_TOKEN_BYTES ? hashToken(token) : undefined;
-    let verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
+    const cacheKey = this.tokenCache !== undefined && token.length <= MAX_TOKEN_BYTES ? cacheKeyOf(token) : undefined;
+    const verified = cacheKey === undefined ? undefined : this.tokenCache!.get(cacheKey);
     // A cached verification is only as good as the keys behind it (maxStale, rotation).
-    if (verified !== undefined && !this.keySets.get(verified.provider)!.stillUsable()) verified = undefined;
-    if (verified === undefined) {
-      assertSingleCredential(credentials, this.errors);
-      verified = await this.verifyUncached(token, cacheKey);
-    }
-    else this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
+    if (verified === undefined || !this.keySets.get(verified.provider)!.stillUsable()) return this.verifyMiss(credentials, cacheKey);
+    this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
+    return this.authorize(credentials, verified);
+  }
+
+  private async verifyRemotely(credentials: Credentials): Promise<SessionPrincipal> {
+    const remote = this.remote!;
+    assertSingleCredential(credentials, this.errors);
+    const { payload } = this.decodeChecked(credentials.token);
+    const remotePrincipal = await remote.verify(credentials.token, payload);
+    this.checkCsrf(credentials, remote.provider, remotePrincipal);
+    return remotePrincipal;
+  }
+
+  private async verifyMiss(credentials: Credentials, cacheKey: string | undefined): Promise<SessionPrincipal> {
+    assertSingleCredential(credentials, this.errors);
+    return this.authorize(credentials, await this.verifyUncached(credentials.token, cacheKey));
+  }
+
+  /**
+   * The checks a verified token still needs on every request: time, revocation,
+   * CSRF and account status. Synchronous while the answers are cached.
+   */
+  private authorize(credentials: Credentials, verified: VerifiedToken): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
-
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, token, this.options.templates);
-    // Awaited only when configured: an unconfigured check must not cost a promise per request.
-    if (this.options.isRevoked !== undefined) await this.checkRevocation(principal);
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates);
+    // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
+    if (this.options.isRevoked !== undefined) {
+      const revoked = this.revocations?.get(revocationKeyOf(principal));
+      if (revoked === undefined) return this.authorizeLater(credentials, provider, principal);
+      this.throwIfRevoked(principal, revoked);
+    }
     this.checkCsrf(credentials, provider, principal);
-    if (this.options.accountStatus !== undefined) await this.checkAccountStatus(principal);
+    if (this.options.accountStatus !== undefined) {
+      const status = this.statuses?.get(statusKey(principal.issuer, principal.subject));
+      if (status === undefined) return this.checkAccountStatus(principal).then(() => principal);
+      this.throwIfInactive(status);
+    }
+    return principal;
+  }
+
+  /** authorize() once a revocation answer has to be fetched. */
+  private async authorizeLater(credentials: Credentials, provider: Provider, principal: SessionPrincipal): Promise<SessionPrincipal> {
+    await this.checkRevocation(principal);
+    this.checkCsrf(credentials, provider, principal);
+    await this.checkAccountStatus(principal);
     return principal;
   }
 
@@ -313,7 +376,7 @@ export class SessionVerifier {
         status: sessionError.status,
         error: sessionError.error,
         reason: sessionError.reason,
-        ...(credentials === undefined ? {} : { tokenHash: hashToken(credentials.token).slice(0, 12) }),
+        ...(credentials === undefined ? {} : { tokenHash: tokenFingerprint(credentials.token) }),
       });
     }
     return sessionError;
@@ -388,17 +451,20 @@ export class SessionVerifier {
   private async checkRevocation(principal: SessionPrincipal): Promise<void> {
     const isRevoked = this.options.isRevoked;
     if (isRevoked === undefined) return;
-    const tokenId = typeof principal.claims.jti === 'string' ? principal.claims.jti : null;
-    const query: RevocationQuery = { subject: principal.subject, issuer: principal.issuer, sessionId: principal.sessionId, tokenId };
+    const query = revocationQueryOf(principal);
     let revoked: boolean | undefined;
     try {
       revoked = this.revocations
-        ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKey(query.issuer, query.sessionId, tokenId), { context: query }))
+        ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKeyOf(principal), { context: query }))
         : revocationAnswer(await withDeadline(isRevoked(query), this.settings.hookTimeoutMs, 'isRevoked'));
     } catch {
       throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
-    if (revoked === true) throw this.errors.sessionRevoked(query.sessionId !== null ? 'session_revoked' : 'token_revoked');
+    this.throwIfRevoked(principal, revoked);
+  }
+
+  private throwIfRevoked(principal: SessionPrincipal, revoked: boolean | undefined): void {
+    if (revoked === true) throw this.errors.sessionRevoked(principal.sessionId !== null ? 'session_revoked' : 'token_revoked');
   }
 
   private checkCsrf(credentials: Credentials, provider: Pick<Provider, 'authorizedParties'>, principal: SessionPrincipal): void {
@@ -450,6 +516,10 @@ export class SessionVerifier {
     if (parsed === undefined) {
       throw this.errors.serviceUnavailable('status_unavailable', 'Account status cannot be checked right now.', STATUS_RETRY_AFTER_SECONDS);
     }
+    this.throwIfInactive(parsed);
+  }
+
+  private throwIfInactive(parsed: ParsedAccountStatus): void {
     const status = effectiveStatus(parsed, this.now());
     if (status.state === 'suspended') throw this.errors.accountSuspended(status.suspendedUntil, status.reason);
     if (status.state === 'banned') throw this.errors.accountBanned(status.reason);

@@ -32,19 +32,30 @@ export function sendSessionError(res: Response, error: SessionError): void {
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): RequestHandler {
-  return async function sessionguard(req: Request, res: Response, next: NextFunction): Promise<void> {
+  // Not an async function: a cached session goes on to next() synchronously, with no promise for Express to track.
+  return function sessionguard(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     if (req.auth !== undefined) return next();
-    let principal: SessionPrincipal | undefined;
+    let outcome: SessionPrincipal | undefined | Promise<SessionPrincipal | undefined>;
     try {
-      principal = await authenticateFor(verifier, req, req, optional);
+      outcome = authenticateFor(verifier, req, req, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
       return sendSessionError(res, error as SessionError);
     }
-    if (principal !== undefined) req.auth = principal;
-    // Outside the try: errors of later handlers are the app's, not authentication failures.
-    next();
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (principal) => proceed(req, principal, next),
+        (error: unknown) => sendSessionError(res, error as SessionError),
+      );
+    }
+    proceed(req, outcome, next);
   };
+}
+
+/** Outside the authentication's error handling: errors of later handlers are the app's, not authentication failures. */
+function proceed(req: Request, principal: SessionPrincipal | undefined, next: NextFunction): void {
+  if (principal !== undefined) req.auth = principal;
+  next();
 }
 
 function guardHandler(check: GuardCheck<Request>, bound?: GuardContext): RequestHandler {

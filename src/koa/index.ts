@@ -34,20 +34,31 @@ export function sendSessionError(ctx: SessionGuardContext, error: SessionError):
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardKoaMiddleware {
-  return async function sessionguard(ctx: SessionGuardContext, next: Next): Promise<void> {
-    if (ctx.state.auth === undefined) {
-      let principal: SessionPrincipal | undefined;
-      try {
-        principal = await authenticateFor(verifier, ctx, ctx.req, optional);
-      } catch (error) {
-        // authenticate() only ever throws a SessionError, already reported.
-        return sendSessionError(ctx, error as SessionError);
-      }
-      if (principal !== undefined) ctx.state.auth = principal;
+  // Not an async function: a cached session goes on to next() with no promise of its own.
+  return function sessionguard(ctx: SessionGuardContext, next: Next): Promise<void> {
+    if (ctx.state.auth !== undefined) return next();
+    let outcome: SessionPrincipal | undefined | Promise<SessionPrincipal | undefined>;
+    try {
+      outcome = authenticateFor(verifier, ctx, ctx.req, optional);
+    } catch (error) {
+      // authenticate() only ever throws a SessionError, already reported.
+      sendSessionError(ctx, error as SessionError);
+      return Promise.resolve();
     }
-    // Outside the try: errors of later middleware are the app's, not authentication failures.
-    await next();
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (principal) => proceed(ctx, principal, next),
+        (error: unknown) => sendSessionError(ctx, error as SessionError),
+      );
+    }
+    return proceed(ctx, outcome, next);
   };
+}
+
+/** Outside the authentication's error handling: errors of later middleware are the app's, not authentication failures. */
+function proceed(ctx: SessionGuardContext, principal: SessionPrincipal | undefined, next: Next): Promise<void> {
+  if (principal !== undefined) ctx.state.auth = principal;
+  return next();
 }
 
 function guardMiddleware(check: GuardCheck<SessionGuardContext>, bound?: GuardContext): SessionGuardKoaMiddleware {

@@ -1,0 +1,173 @@
+/**
+ * authenticateNow(), what the adapters call: synchronous when the caches hold every
+ * answer a request needs, a promise otherwise, with the same verdicts either way.
+ */
+import { createTestIssuer, type TestIssuer } from '../../src/testing';
+import { createVerifier, isSessionError, SessionError, type SessionPrincipal } from '../../src';
+import type { RequestLike } from '../../src/core/credentials';
+
+let workos: TestIssuer;
+let clerk: TestIssuer;
+beforeAll(async () => {
+  [workos, clerk] = await Promise.all([createTestIssuer({ kind: 'workos' }), createTestIssuer({ kind: 'clerk' })]);
+});
+afterAll(() => Promise.all([workos.close(), clerk.close()]));
+
+/** A request as Node parses it: rawHeaders as sent; `headers` must never be read (Node builds it lazily, at a cost). */
+function nodeRequest(method: string, ...rawHeaders: string[]): RequestLike {
+  return {
+    method,
+    rawHeaders,
+    get headers(): never {
+      throw new Error('request.headers was read');
+    },
+  };
+}
+
+function bearerRequest(token: string): RequestLike {
+  return nodeRequest('GET', 'Host', 'api.test', 'Authorization', `Bearer ${token}`);
+}
+
+/** The synchronous rejection, asserted to be a SessionError. */
+function thrownNow(run: () => unknown): SessionError {
+  try {
+    run();
+  } catch (error) {
+    expect(isSessionError(error)).toBe(true);
+    return error as SessionError;
+  }
+  throw new Error('expected a synchronous SessionError');
+}
+
+test('a token seen for the first time is a promise; the same token again is answered synchronously', async () => {
+  const verifier = createVerifier({ providers: [workos.provider()] });
+  const token = await workos.sessionToken({ sub: 'user_01HOT' });
+  const first = verifier.authenticateNow(bearerRequest(token));
+  expect(first).toBeInstanceOf(Promise);
+  expect((await first)?.subject).toBe('user_01HOT');
+  const again = verifier.authenticateNow(bearerRequest(token));
+  expect(again).not.toBeInstanceOf(Promise);
+  expect((again as SessionPrincipal).subject).toBe('user_01HOT');
+  await expect((again as SessionPrincipal).getToken()).resolves.toBe(token);
+});
+
+test('with the token cache off, every request is a promise', async () => {
+  const verifier = createVerifier({ providers: [workos.provider()], tokenCache: false });
+  const token = await workos.sessionToken();
+  await verifier.authenticateNow(bearerRequest(token));
+  expect(verifier.authenticateNow(bearerRequest(token))).toBeInstanceOf(Promise);
+});
+
+test('no token: optional mode answers undefined at once; otherwise a synchronous 401 missing_token', () => {
+  const verifier = createVerifier({ providers: [workos.provider()] });
+  expect(verifier.authenticateNow(nodeRequest('GET', 'Host', 'api.test'), true)).toBeUndefined();
+  const error = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Host', 'api.test')));
+  expect([error.status, error.error, error.reason]).toEqual([401, 'missing_token', undefined]);
+});
+
+test('a cached token is not answered from the cache after its exp: 401 token_expired', async () => {
+  let now = Date.now();
+  const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now });
+  const token = await workos.sessionToken({ expiresIn: 60 });
+  await verifier.authenticateNow(bearerRequest(token));
+  expect(verifier.authenticateNow(bearerRequest(token))).not.toBeInstanceOf(Promise);
+  now += 61_000;
+  // The cache entry lived no longer than exp: the token goes the full way again, and is refused.
+  const expired = verifier.authenticateNow(bearerRequest(token));
+  expect(expired).toBeInstanceOf(Promise);
+  await expect(expired).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
+});
+
+describe('with account status and revocation hooks', () => {
+  const statuses: Record<string, { state: 'active' } | { state: 'banned'; reason: string }> = {};
+  const revokedSessions = new Set<string>();
+  let lookups = 0;
+  const verifier = () =>
+    createVerifier({
+      providers: [workos.provider()],
+      accountStatus: (subject) => {
+        lookups++;
+        return statuses[subject] ?? { state: 'active' };
+      },
+      isRevoked: ({ sessionId }) => sessionId !== null && revokedSessions.has(sessionId),
+    });
+
+  test('synchronous only once both answers are cached, and a promise again after an invalidation', async () => {
+    const guard = verifier();
+    const token = await workos.sessionToken({ sub: 'user_01CACHED' });
+    const before = lookups;
+    await guard.authenticateNow(bearerRequest(token));
+    const cached = guard.authenticateNow(bearerRequest(token));
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect(lookups).toBe(before + 1);
+    guard.invalidate({ subject: 'user_01CACHED' });
+    const refetched = guard.authenticateNow(bearerRequest(token));
+    expect(refetched).toBeInstanceOf(Promise);
+    expect((await refetched)?.subject).toBe('user_01CACHED');
+    expect(lookups).toBe(before + 2);
+  });
+
+  test('a cached ban is a synchronous 403 account_banned with its reason', async () => {
+    const guard = verifier();
+    statuses.user_01BANNEDNOW = { state: 'banned', reason: 'fraud' };
+    const token = await workos.sessionToken({ sub: 'user_01BANNEDNOW' });
+    await expect(guard.authenticateNow(bearerRequest(token))).rejects.toMatchObject({ status: 403, error: 'account_banned', reason: 'fraud' });
+    const error = thrownNow(() => guard.authenticateNow(bearerRequest(token)));
+    expect([error.status, error.error, error.reason]).toEqual([403, 'account_banned', 'fraud']);
+  });
+
+  test('a cached revocation is a synchronous 401 session_revoked', async () => {
+    const guard = verifier();
+    revokedSessions.add('session_GONE');
+    const token = await workos.sessionToken({ sub: 'user_01REVOKED', sid: 'session_GONE' });
+    await expect(guard.authenticateNow(bearerRequest(token))).rejects.toMatchObject({ status: 401, error: 'session_revoked', reason: 'session_revoked' });
+    const error = thrownNow(() => guard.authenticateNow(bearerRequest(token)));
+    expect([error.status, error.error, error.reason]).toEqual([401, 'session_revoked', 'session_revoked']);
+  });
+});
+
+describe('headers are read from rawHeaders only', () => {
+  test('two Authorization headers are a 400 duplicate_authorization', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken();
+    const error = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'authorization', `Bearer ${token}`, 'AUTHORIZATION', `Bearer ${token}`)));
+    expect([error.status, error.error, error.reason]).toEqual([400, 'invalid_request', 'duplicate_authorization']);
+  });
+
+  test('the Bearer scheme is case-insensitive and may be followed by any whitespace', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken({ sub: 'user_01SCHEME' });
+    for (const value of [`bEaReR ${token}`, `Bearer\t${token}`, `  Bearer   ${token} `]) {
+      await expect(Promise.resolve(verifier.authenticateNow(nodeRequest('GET', 'Authorization', value)))).resolves.toMatchObject({ subject: 'user_01SCHEME' });
+    }
+    const bare = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', 'Bearer')));
+    expect([bare.status, bare.reason]).toEqual([400, 'empty_bearer']);
+    // "Bearerx" is another scheme: as if no Authorization header was sent.
+    const other = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', `Bearerx ${token}`)));
+    expect([other.status, other.error]).toEqual([401, 'missing_token']);
+  });
+
+  describe('a cookie-carried POST and its Origin', () => {
+    const parties = ['https://app.sessionguard.test'];
+    const guard = () =>
+      createVerifier({ providers: [clerk.provider({ authorizedParties: parties })], resolveLegacyUser: () => 'user_01FROMCLERK' });
+
+    test('from a listed Origin, the session goes through, from the cache too', async () => {
+      const verifier = guard();
+      const token = await clerk.sessionToken({ sub: 'user_2COOKIE' });
+      const post = () => nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, 'Origin', parties[0]!);
+      await expect(verifier.authenticateNow(post())).resolves.toMatchObject({ subject: 'user_01FROMCLERK', clerkUserId: 'user_2COOKIE' });
+      expect(verifier.authenticateNow(post())).toMatchObject({ subject: 'user_01FROMCLERK' });
+    });
+
+    test('two Origin headers are read as Node joins them ("a, b"), which no listed party equals: 403 csrf_origin', async () => {
+      const verifier = guard();
+      const token = await clerk.sessionToken({ sub: 'user_2COOKIE' });
+      const request = nodeRequest('POST', 'Cookie', `__session=${token}`, 'Origin', parties[0]!, 'origin', 'https://evil.example');
+      await expect(verifier.authenticateNow(request)).rejects.toMatchObject({ status: 403, error: 'forbidden', reason: 'csrf_origin' });
+      // Cached now, and still refused, synchronously.
+      const error = thrownNow(() => verifier.authenticateNow(request));
+      expect([error.status, error.error, error.reason]).toEqual([403, 'forbidden', 'csrf_origin']);
+    });
+  });
+});
