@@ -27,7 +27,7 @@ export const settings = {
    * HTTP rounds: each starts a fresh process per server, because a server's speed
    * varies more between processes than between rounds of one process.
    */
-  httpRounds: count('BENCH_HTTP_ROUNDS', 7, 3),
+  httpRounds: count('BENCH_HTTP_ROUNDS', 9, 3),
   /** autocannon: seconds of load per server, after a warm-up of `httpWarmupSeconds`. */
   httpSeconds: count('BENCH_HTTP_SECONDS', 4, 2),
   httpWarmupSeconds: count('BENCH_HTTP_WARMUP_SECONDS', 2, 1),

@@ -73,16 +73,22 @@ function revocationQueryOf(principal: SessionPrincipal): RevocationQuery {
 }
 
 /** Node ≥ 20.12's one-shot digest (no Hash object per call); @types/node 20 does not declare it yet. */
-const oneShotHash = (nodeCrypto as unknown as { hash: (algorithm: string, data: string, encoding: 'latin1' | 'base64url') => string }).hash;
+const oneShotHash = (nodeCrypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'latin1' | 'base64url') => string }).hash;
+
+function sha256(token: string, encoding: 'latin1' | 'base64url'): string {
+  // engines asks for Node >= 20.19, which has crypto.hash; older Nodes still get a correct (slower) digest.
+  if (oneShotHash !== undefined) return oneShotHash('sha256', token, encoding);
+  return nodeCrypto.createHash('sha256').update(token).digest(encoding as nodeCrypto.BinaryToTextEncoding);
+}
 
 /** The verified-token cache key: SHA-256 of the whole token, as a 32-character binary string (the cheapest encoding). */
 function cacheKeyOf(token: string): string {
-  return oneShotHash('sha256', token, 'latin1');
+  return sha256(token, 'latin1');
 }
 
 /** A printable token fingerprint for events: never the token itself. */
 function tokenFingerprint(token: string): string {
-  return oneShotHash('sha256', token, 'base64url').slice(0, 12);
+  return sha256(token, 'base64url').slice(0, 12);
 }
 
 /**
@@ -104,6 +110,8 @@ export class SessionVerifier {
   private readonly now: () => number;
   private readonly options: SessionGuardOptions;
   private readonly unsubscribe: (() => void) | undefined;
+  /** Revocation lookups under way, by cache key (see forgetRevocation). */
+  private readonly revocationsInFlight = new Map<string, number>();
   /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
   private invalidations = 0;
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
@@ -159,7 +167,17 @@ export class SessionVerifier {
         max: 100_000,
         ttl: this.settings.statusTtlMs,
         perf: { now: this.now }, ttlResolution: 0,
-        fetchMethod: async (_key, _stale, { context }) => revocationAnswer(await withDeadline(options.isRevoked!(context), this.settings.hookTimeoutMs, 'isRevoked')),
+        fetchMethod: async (key, _stale, { context }) => {
+          // Counted: an aborted lookup and the one asked again after it may overlap.
+          this.revocationsInFlight.set(key, (this.revocationsInFlight.get(key) ?? 0) + 1);
+          try {
+            return revocationAnswer(await withDeadline(options.isRevoked!(context), this.settings.hookTimeoutMs, 'isRevoked'));
+          } finally {
+            const left = this.revocationsInFlight.get(key)! - 1;
+            if (left === 0) this.revocationsInFlight.delete(key);
+            else this.revocationsInFlight.set(key, left);
+          }
+        },
       });
     }
   }
@@ -203,7 +221,8 @@ export class SessionVerifier {
     const prefixes = sessionId === undefined ? [] : [...this.byIssuer.keys()].map((issuer) => revocationKey(issuer, sessionId, null));
     const suffix = tokenId === undefined ? undefined : `\u0000${tokenId}`;
     const stale: string[] = [];
-    for (const key of cache.keys()) {
+    // lru-cache's keys() leaves out entries still being fetched: those answers may predate the change too.
+    for (const key of [...cache.keys(), ...this.revocationsInFlight.keys()]) {
       if (prefixes.some((prefix) => key.startsWith(prefix)) || (suffix !== undefined && key.endsWith(suffix))) stale.push(key);
     }
     for (const key of stale) cache.delete(key);

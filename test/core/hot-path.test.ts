@@ -53,9 +53,11 @@ test('a token seen for the first time is a promise; the same token again is answ
 
 test('with the token cache off, every request is a promise', async () => {
   const verifier = createVerifier({ providers: [workos.provider()], tokenCache: false });
-  const token = await workos.sessionToken();
+  const token = await workos.sessionToken({ sub: 'user_01ABC' });
   await verifier.authenticateNow(bearerRequest(token));
-  expect(verifier.authenticateNow(bearerRequest(token))).toBeInstanceOf(Promise);
+  const again = verifier.authenticateNow(bearerRequest(token));
+  expect(again).toBeInstanceOf(Promise);
+  await expect(again).resolves.toMatchObject({ subject: 'user_01ABC' });
 });
 
 test('no token: optional mode answers undefined at once; otherwise a synchronous 401 missing_token', () => {
@@ -126,6 +128,37 @@ describe('with account status and revocation hooks', () => {
   });
 });
 
+test('revoked and banned, both cached: the revocation (401) wins, as on the asynchronous path', async () => {
+  let revoked = false;
+  const verifier = createVerifier({
+    providers: [workos.provider()],
+    accountStatus: () => ({ state: 'banned', reason: 'fraud' }),
+    isRevoked: () => revoked,
+  });
+  const token = await workos.sessionToken({ sub: 'user_01BOTH' });
+  // First: not revoked (cached), banned (cached).
+  await expect(verifier.authenticateNow(bearerRequest(token))).rejects.toMatchObject({ status: 403, error: 'account_banned' });
+  // Then the session is revoked: the revocation answers are dropped, the status answer stays.
+  revoked = true;
+  verifier.invalidate({ revocations: true });
+  await expect(verifier.authenticateNow(bearerRequest(token))).rejects.toMatchObject({ status: 401, error: 'session_revoked' });
+  // Now both answers are cached: the synchronous path must answer as the asynchronous one did.
+  const error = thrownNow(() => verifier.authenticateNow(bearerRequest(token)));
+  expect([error.status, error.error, error.reason]).toEqual([401, 'session_revoked', 'session_revoked']);
+});
+
+test('a synchronous rejection is reported once, with a token fingerprint and never the token', async () => {
+  const events: Record<string, unknown>[] = [];
+  const verifier = createVerifier({ providers: [workos.provider()], isRevoked: () => true, onEvent: (event) => void events.push({ ...event }) });
+  const token = await workos.sessionToken();
+  await expect(verifier.authenticateNow(bearerRequest(token))).rejects.toMatchObject({ status: 401, error: 'session_revoked' });
+  events.length = 0;
+  thrownNow(() => verifier.authenticateNow(bearerRequest(token)));
+  const rejections = events.filter((event) => event.type === 'rejection');
+  expect(rejections).toEqual([{ type: 'rejection', status: 401, error: 'session_revoked', reason: 'session_revoked', tokenHash: expect.stringMatching(/^[\w-]{12}$/) }]);
+  expect(JSON.stringify(events)).not.toContain(token.split('.')[2]);
+});
+
 describe('headers are read from rawHeaders only', () => {
   test('two Authorization headers are a 400 duplicate_authorization', async () => {
     const verifier = createVerifier({ providers: [workos.provider()] });
@@ -134,17 +167,20 @@ describe('headers are read from rawHeaders only', () => {
     expect([error.status, error.error, error.reason]).toEqual([400, 'invalid_request', 'duplicate_authorization']);
   });
 
-  test('the Bearer scheme is case-insensitive and may be followed by any whitespace', async () => {
-    const verifier = createVerifier({ providers: [workos.provider()] });
+  test('the Bearer scheme is case-insensitive and may be followed by any whitespace (each on the full, uncached path)', async () => {
     const token = await workos.sessionToken({ sub: 'user_01SCHEME' });
-    for (const value of [`bEaReR ${token}`, `Bearer\t${token}`, `  Bearer   ${token} `]) {
-      await expect(Promise.resolve(verifier.authenticateNow(nodeRequest('GET', 'Authorization', value)))).resolves.toMatchObject({ subject: 'user_01SCHEME' });
+    for (const value of [`bearer ${token}`, `bEaReR ${token}`, `Bearer\t${token}`, `  Bearer   ${token} `, `Bearer\u00a0${token}`]) {
+      const verifier = createVerifier({ providers: [workos.provider()] });
+      const outcome = verifier.authenticateNow(nodeRequest('GET', 'Authorization', value));
+      expect(outcome).toBeInstanceOf(Promise);
+      await expect(outcome).resolves.toMatchObject({ subject: 'user_01SCHEME' });
     }
+    const verifier = createVerifier({ providers: [workos.provider()] });
     const bare = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', 'Bearer')));
-    expect([bare.status, bare.reason]).toEqual([400, 'empty_bearer']);
+    expect([bare.status, bare.error, bare.reason]).toEqual([400, 'invalid_request', 'empty_bearer']);
     // "Bearerx" is another scheme: as if no Authorization header was sent.
     const other = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', `Bearerx ${token}`)));
-    expect([other.status, other.error]).toEqual([401, 'missing_token']);
+    expect([other.status, other.error, other.reason]).toEqual([401, 'missing_token', undefined]);
   });
 
   describe('a cookie-carried POST and its Origin', () => {
@@ -152,22 +188,51 @@ describe('headers are read from rawHeaders only', () => {
     const guard = () =>
       createVerifier({ providers: [clerk.provider({ authorizedParties: parties })], resolveLegacyUser: () => 'user_01FROMCLERK' });
 
-    test('from a listed Origin, the session goes through, from the cache too', async () => {
+    test('from a listed Origin, the session goes through, from the cache too (the token has no azp: only Origin can let it in)', async () => {
       const verifier = guard();
-      const token = await clerk.sessionToken({ sub: 'user_2COOKIE' });
-      const post = () => nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, 'Origin', parties[0]!);
-      await expect(verifier.authenticateNow(post())).resolves.toMatchObject({ subject: 'user_01FROMCLERK', clerkUserId: 'user_2COOKIE' });
-      expect(verifier.authenticateNow(post())).toMatchObject({ subject: 'user_01FROMCLERK' });
+      const token = await clerk.sessionToken({ sub: 'user_2COOKIE', claims: { azp: undefined } });
+      const post = (origin?: string) =>
+        nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, ...(origin === undefined ? [] : ['Origin', origin]));
+      await expect(verifier.authenticateNow(post(parties[0]))).resolves.toMatchObject({ subject: 'user_01FROMCLERK', clerkUserId: 'user_2COOKIE' });
+      expect(verifier.authenticateNow(post(parties[0]))).toMatchObject({ subject: 'user_01FROMCLERK' });
+      const error = thrownNow(() => verifier.authenticateNow(post()));
+      expect([error.status, error.error, error.reason]).toEqual([403, 'forbidden', 'csrf_origin']);
     });
 
-    test('two Origin headers are read as Node joins them ("a, b"), which no listed party equals: 403 csrf_origin', async () => {
+    test('two Origin headers, both listed, are read as Node joins them ("a, a"), which no listed party equals: 403 csrf_origin', async () => {
       const verifier = guard();
       const token = await clerk.sessionToken({ sub: 'user_2COOKIE' });
-      const request = nodeRequest('POST', 'Cookie', `__session=${token}`, 'Origin', parties[0]!, 'origin', 'https://evil.example');
+      const request = nodeRequest('POST', 'Cookie', `__session=${token}`, 'Origin', parties[0]!, 'origin', parties[0]!);
       await expect(verifier.authenticateNow(request)).rejects.toMatchObject({ status: 403, error: 'forbidden', reason: 'csrf_origin' });
       // Cached now, and still refused, synchronously.
       const error = thrownNow(() => verifier.authenticateNow(request));
       expect([error.status, error.error, error.reason]).toEqual([403, 'forbidden', 'csrf_origin']);
     });
   });
+});
+
+test('a session revoked while its revocation lookup is under way is refused: the lookup is asked again', async () => {
+  let revoked = false;
+  let release: (() => void) | undefined;
+  const verifier = createVerifier({
+    providers: [workos.provider()],
+    // The first lookup answers "not revoked", but only after the revocation happened.
+    isRevoked: async () => {
+      const answer = revoked;
+      if (release === undefined) await new Promise<void>((resolve) => (release = resolve));
+      return answer;
+    },
+  });
+  const token = await workos.sessionToken({ sid: 'session_RACE' });
+  const pending = verifier.authenticateNow(bearerRequest(token));
+  // Wait until the lookup is under way (the first request also fetches the keys).
+  for (let waited = 0; release === undefined && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(release).toBeDefined();
+  revoked = true;
+  verifier.invalidate({ sessionId: 'session_RACE' });
+  release!();
+  await expect(pending).rejects.toMatchObject({ status: 401, error: 'session_revoked', reason: 'session_revoked' });
+  // The fresh answer is the one cached: the next request is refused from the cache.
+  const error = thrownNow(() => verifier.authenticateNow(bearerRequest(token)));
+  expect([error.status, error.error, error.reason]).toEqual([401, 'session_revoked', 'session_revoked']);
 });
