@@ -2,7 +2,7 @@
 import { createVerifier, SessionVerifier } from './verifier.js';
 import { SessionError } from './errors.js';
 import type { SessionGuardOptions } from './options.js';
-import type { SessionPrincipal } from './principal.js';
+import { guardContextOfPrincipal, type SessionPrincipal } from './principal.js';
 import type { RequestLike } from './credentials.js';
 import { guardContextOf, rememberGuardContext, type GuardContext } from './guards/context.js';
 import { runGuard, type GuardCheck } from './guards/check.js';
@@ -26,8 +26,13 @@ export function authenticateFor(
   request: RequestLike,
   optional: boolean,
 ): SessionPrincipal | undefined | Promise<SessionPrincipal | undefined> {
-  rememberGuardContext(key, verifier.guardContext);
-  return verifier.authenticateNow(request, optional);
+  const outcome = verifier.authenticateNow(request, optional);
+  // A principal of this verifier carries its guard context; only other outcomes need the side table
+  // (a WeakMap entry per request costs the hot path, and the garbage collector, more than it seems).
+  if (outcome instanceof Promise || outcome === undefined || guardContextOfPrincipal(outcome) !== verifier.guardContext) {
+    rememberGuardContext(key, verifier.guardContext);
+  }
+  return outcome;
 }
 
 /**
@@ -37,7 +42,7 @@ export function authenticateFor(
  */
 export function checkGuard<R extends object>(check: GuardCheck<R>, principal: SessionPrincipal | undefined, request: R, bound?: GuardContext): SessionError | undefined {
   try {
-    runGuard(check, principal, request, bound ?? guardContextOf(request));
+    runGuard(check, principal, request, bound ?? (principal === undefined ? undefined : guardContextOfPrincipal(principal)) ?? guardContextOf(request));
     return undefined;
   } catch (error) {
     if (error instanceof SessionError) return error;

@@ -1,5 +1,6 @@
 import type { Provider } from './providers/types.js';
 import type { JsonObject } from './token.js';
+import type { GuardContext } from './guards/context.js';
 
 /** The verified session, as attached to `req.auth` (Express) and `ctx.state.auth` (Koa). */
 export interface SessionPrincipal {
@@ -108,6 +109,12 @@ export interface TemplateMinter {
 }
 
 /**
+ * The guard context a principal was made with, if it is one of ours: route guards
+ * read it from `req.auth` instead of a per-request side table.
+ */
+export let guardContextOfPrincipal: (principal: object) => GuardContext | undefined;
+
+/**
  * The principal as a class: the token and minter live in private fields, so
  * `JSON.stringify(req.auth)` never shows the token, and `getToken` is one
  * prototype method rather than a closure per request.
@@ -127,8 +134,22 @@ class Principal implements SessionPrincipal {
   readonly claims: Readonly<Record<string, unknown>>;
   readonly #token: string;
   readonly #minter: TemplateMinter | undefined;
+  /** The realm and RBAC policy of the verifier that made this principal, for standalone guards. */
+  readonly #guardContext: GuardContext | undefined;
 
-  constructor(base: PrincipalBase, provider: string, subject: string, clerkUserId: string | null, token: string, minter: TemplateMinter | undefined) {
+  static {
+    guardContextOfPrincipal = (principal) => (#guardContext in principal ? principal.#guardContext : undefined);
+  }
+
+  constructor(
+    base: PrincipalBase,
+    provider: string,
+    subject: string,
+    clerkUserId: string | null,
+    token: string,
+    minter: TemplateMinter | undefined,
+    guardContext: GuardContext | undefined,
+  ) {
     this.subject = subject;
     this.brandId = base.brandId;
     this.workosUserId = subject;
@@ -142,6 +163,7 @@ class Principal implements SessionPrincipal {
     this.claims = base.claims;
     this.#token = token;
     this.#minter = minter;
+    this.#guardContext = guardContext;
   }
 
   async getToken(options: GetTokenOptions = {}): Promise<string> {
@@ -161,6 +183,7 @@ export function createPrincipal(
   clerkUserId: string | null,
   token = '',
   minter?: TemplateMinter,
+  guardContext?: GuardContext,
 ): SessionPrincipal {
-  return new Principal(base, provider.name, subject, clerkUserId, token, minter);
+  return new Principal(base, provider.name, subject, clerkUserId, token, minter, guardContext);
 }

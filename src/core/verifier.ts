@@ -318,7 +318,7 @@ export class SessionVerifier {
   private authorize(credentials: Credentials, verified: VerifiedToken): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
     this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates);
+    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates, this.guardContext);
     // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
     if (this.options.isRevoked !== undefined) {
       const revoked = this.revocations?.get(revocationKeyOf(principal));
