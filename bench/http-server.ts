@@ -8,10 +8,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import Koa from 'koa';
-import { workos } from '../src/index.js';
-import { sessionGuard } from '../src/express/index.js';
-import { sessionGuard as koaSessionGuard } from '../src/koa/index.js';
+import { core, expressAdapter, koaAdapter } from './lib/package.js';
 import { AUDIENCE } from './lib/tokens.js';
+
+const { workos } = core;
+const { sessionGuard } = expressAdapter;
+const koaSessionGuard = koaAdapter.sessionGuard;
 
 const kind = process.env.BENCH_SERVER ?? 'express';
 const issuer = process.env.BENCH_ISSUER ?? '';

@@ -9,7 +9,7 @@ import { JwksClient } from 'jwks-rsa';
 import { verifyToken as clerkVerifyToken } from '@clerk/backend';
 import { auth as auth0 } from 'express-oauth2-jwt-bearer';
 import type { NextFunction, Request, Response } from 'express';
-import { createVerifier } from '../../src/index.js';
+import { core } from './package.js';
 import type { TestIssuer } from '../../src/testing/index.js';
 import { AUDIENCE } from './tokens.js';
 
@@ -24,7 +24,7 @@ export interface VerifyCase {
 }
 
 export async function sessionguardCase(issuer: TestIssuer, cache: boolean): Promise<VerifyCase> {
-  const verifier = createVerifier({
+  const verifier = core.createVerifier({
     providers: [issuer.provider({ audience: AUDIENCE })],
     tokenCache: cache ? { max: 20_000 } : false,
   });
