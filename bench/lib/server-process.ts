@@ -5,6 +5,8 @@ import type { TestIssuer } from '../../src/testing/index.js';
 
 export interface ServerProcess {
   url: string;
+  /** The server's process id (for reading its CPU time from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export function startServer(kind: string, issuer: TestIssuer, { cold = false } =
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /READY (\d+)/.exec(output);
-      if (ready) return resolve({ server: { url: `http://127.0.0.1:${ready[1]}/`, stop } });
+      if (ready) return resolve({ server: { url: `http://127.0.0.1:${ready[1]}/`, pid: child.pid!, stop } });
       const unavailable = /UNAVAILABLE (.*)/.exec(output);
       if (unavailable) return resolve({ unavailable: unavailable[1] as string });
     });
