@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { startServer } from './lib/server-process.js';
+import { loadFreshServer, median } from './lib/fresh-server.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface HttpResult {
@@ -34,13 +34,6 @@ export interface HttpResult {
   note?: string;
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: string | null }> = [
   { kind: 'express', name: 'Express (bare)', baseline: null },
   { kind: 'express-sessionguard', name: 'Express + sessionguard (cached token)', baseline: 'express' },
@@ -51,15 +44,6 @@ export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: stri
   { kind: 'koa', name: 'Koa (bare)', baseline: null },
   { kind: 'koa-sessionguard', name: 'Koa + sessionguard (cached token)', baseline: 'koa' },
 ];
-
-function load(url: string, token: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
-    url,
-    connections: settings.httpConnections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
-  });
-}
 
 /** The round whose req/s is the median of the row's rounds (the lower middle one for an even count). */
 function medianRound(rounds: autocannon.Result[]): autocannon.Result | undefined {
@@ -75,24 +59,14 @@ async function main(): Promise<void> {
   for (let round = 0; round < settings.httpRounds; round++) {
     for (const row of rows) {
       if (row.note !== undefined) continue;
-      const started = await startServer(row.kind, issuer);
-      if ('unavailable' in started) {
-        row.note = started.unavailable;
-        console.log(`${row.name.padEnd(42)} not available: ${started.unavailable}`);
+      const fresh = await loadFreshServer(row.kind, issuer, token);
+      if ('unavailable' in fresh) {
+        row.note = fresh.unavailable;
+        console.log(`${row.name.padEnd(42)} not available: ${fresh.unavailable}`);
         continue;
       }
-      const { url, stop } = started.server;
-      try {
-        const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-        if (check.status !== 200) throw new Error(`${row.name} answered ${check.status}: ${await check.text()}`);
-        await load(url, token, settings.httpWarmupSeconds);
-        const result = await load(url, token, settings.httpSeconds);
-        if (result.non2xx > 0 || result.errors > 0) throw new Error(`${row.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        row.rounds.push(result.requests.average);
-        results.get(row)!.push(result);
-      } finally {
-        await stop();
-      }
+      row.rounds.push(fresh.result.requests.average);
+      results.get(row)!.push(fresh.result);
     }
   }
   for (const row of rows) {
