@@ -15,6 +15,8 @@ export interface RequestLike {
   method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   rawHeaders?: readonly string[];
+  /** The connection the request came on (Node's `req.socket`): a keep-alive connection that repeats its token skips re-hashing it. */
+  socket?: object | null;
 }
 
 /** The headers the extraction reads, as sent. */

@@ -1,4 +1,5 @@
 /** Token shape checks and unverified decoding, done before any key or signature work. */
+import { isUtf8 } from 'node:buffer';
 
 /** Tokens longer than this are refused before any base64 or JSON work (CONTRACT 1.7). */
 export const MAX_TOKEN_BYTES = 8192;
@@ -21,24 +22,37 @@ export function checkTokenShape(token: string): TokenShapeProblem | undefined {
   return undefined;
 }
 
-// ignoreBOM: true keeps a byte-order mark in the text, where JSON.parse refuses it (RFC 8259 8.1).
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** The value of a base64url character (the alphabet already checked by checkTokenShape). */
+function base64urlValue(code: number): number {
+  if (code >= 0x61) return code - 0x61 + 26; // a-z
+  if (code >= 0x41) return code === 0x5f ? 63 : code - 0x41; // A-Z, _
+  return code === 0x2d ? 62 : code - 0x30 + 52; // -, 0-9
+}
 
 /**
- * Decodes one base64url segment to a JSON object, or undefined. Non-canonical
- * encodings (stray low bits, impossible lengths) are refused so one token has
- * exactly one spelling.
+ * Whether a segment of base64url characters is the one canonical spelling of its bytes:
+ * no impossible length, and no stray low bits in a last, partial character. O(1), where
+ * re-encoding the bytes to compare would cost a copy of every segment.
+ */
+function hasCanonicalEnd(segment: string): boolean {
+  const partial = segment.length % 4;
+  if (partial === 0) return true;
+  if (partial === 1) return false;
+  // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
+  return (base64urlValue(segment.charCodeAt(segment.length - 1)) & (partial === 2 ? 0x0f : 0x03)) === 0;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Decodes one canonical base64url segment to a JSON object, or undefined.
+ * UTF-8 is checked strictly (isUtf8) and a byte-order mark is kept in the text,
+ * where JSON.parse refuses it (RFC 8259 8.1).
  */
 function decodeSegment(segment: string): JsonObject | undefined {
-  if (segment.length % 4 === 1) return undefined;
   const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  if (!isUtf8(bytes)) return undefined;
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,47 +61,69 @@ function decodeSegment(segment: string): JsonObject | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   // JSON.parse keeps the last of duplicate keys where other parsers keep the first: one token, one meaning.
-  if (hasAmbiguousKeys(text)) return undefined;
+  if (ambiguousKeys(text, value)) return undefined;
   return value as JsonObject;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** JSON's insignificant whitespace: space, tab, line feed, carriage return. */
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
 /**
- * Whether a valid JSON text has a duplicate key in any object, or a
- * `__proto__` key (which some consumers turn into a prototype change).
- * Runs only after JSON.parse accepted the text, so the scan can stay simple.
+ * How many keys the objects in a valid JSON text name, duplicates included: in valid JSON,
+ * a string is a key exactly when a colon follows it.
  */
-export function hasAmbiguousKeys(text: string): boolean {
-  // One entry per open container: the keys seen so far for an object, null for an array.
-  const open: (Set<string> | null)[] = [];
-  let expectKey = false;
+function keysInText(text: string): number {
+  let keys = 0;
   for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const keys = open[open.length - 1];
-      if (expectKey && keys) {
-        // Decode escapes: "a" and "\u0061" are the same key.
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (key === '__proto__' || keys.has(key)) return true;
-        keys.add(key);
-        expectKey = false;
-      }
-      i = end;
-    } else if (char === '{') {
-      open.push(new Set());
-      expectKey = true;
-    } else if (char === '[') {
-      open.push(null);
-      expectKey = false;
-    } else if (char === '}' || char === ']') {
-      open.pop();
-      expectKey = false;
-    } else if (char === ',') {
-      expectKey = open.length > 0 && open[open.length - 1] !== null;
-    }
+    if (text.charCodeAt(i) !== QUOTE) continue;
+    // Skip the string; an escape is two characters.
+    for (i++; text.charCodeAt(i) !== QUOTE; i += text.charCodeAt(i) === BACKSLASH ? 2 : 1);
+    let next = i + 1;
+    while (isJsonWhitespace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === 0x3a /* : */) keys++;
   }
-  return false;
+  return keys;
+}
+
+/** How many keys the parsed objects have (a duplicate collapsed into one), or -1 when one has a `__proto__` key. */
+function keysInValue(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const inner = keysInValue(item);
+      if (inner < 0) return -1;
+      keys += inner;
+    }
+    return keys;
+  }
+  if (Object.hasOwn(value, '__proto__')) return -1;
+  for (const key of Object.keys(value)) {
+    const inner = keysInValue((value as JsonObject)[key]);
+    if (inner < 0) return -1;
+    keys += inner + 1;
+  }
+  return keys;
+}
+
+/**
+ * Whether a JSON text, with `parsed` what JSON.parse made of it, has a duplicate key in any
+ * object (JSON.parse keeps only the last: the text names more keys than the objects have),
+ * or a `__proto__` key (which some consumers turn into a prototype change).
+ */
+function ambiguousKeys(text: string, parsed: unknown): boolean {
+  const parsedKeys = keysInValue(parsed);
+  return parsedKeys < 0 || parsedKeys !== keysInText(text);
+}
+
+/** hasAmbiguousKeys() for a valid JSON text. */
+export function hasAmbiguousKeys(text: string): boolean {
+  return ambiguousKeys(text, JSON.parse(text));
 }
 
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */
@@ -114,28 +150,33 @@ export function checkHeader(header: JsonObject): HeaderProblem | undefined {
 
 /** Whether a base64url segment is the one canonical spelling of its bytes. */
 export function isCanonicalBase64Url(segment: string): boolean {
-  if (segment.length % 4 === 1) return false;
-  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
+  return BASE64URL.test(segment) && hasCanonicalEnd(segment);
+}
+
+/** The three segments of a shape-checked token, each canonical, or undefined. */
+function canonicalSegments(token: string): [string, string, string] | undefined {
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  const segments: [string, string, string] = [token.slice(0, firstDot), token.slice(firstDot + 1, secondDot), token.slice(secondDot + 1)];
+  return hasCanonicalEnd(segments[0]) && hasCanonicalEnd(segments[1]) && hasCanonicalEnd(segments[2]) ? segments : undefined;
 }
 
 /**
- * Decodes the protected header of a shape-checked token, checking that the
- * payload and signature are canonical base64url (the payload need not be JSON:
- * this is the JWS layer).
+ * Decodes the protected header of a shape-checked token (see checkTokenShape), checking
+ * that every segment is canonical base64url (the payload need not be JSON: this is the JWS layer).
  */
 export function decodeProtectedHeader(token: string): JsonObject | undefined {
-  const firstDot = token.indexOf('.');
-  const secondDot = token.indexOf('.', firstDot + 1);
-  if (!isCanonicalBase64Url(token.slice(firstDot + 1, secondDot)) || !isCanonicalBase64Url(token.slice(secondDot + 1))) return undefined;
-  return decodeSegment(token.slice(0, firstDot));
+  const segments = canonicalSegments(token);
+  return segments === undefined ? undefined : decodeSegment(segments[0]);
 }
 
-/** Decodes header and payload of a shape-checked token without verifying anything. */
+/** Decodes header and payload of a shape-checked token (see checkTokenShape) without verifying anything. */
 export function decodeToken(token: string): DecodedToken | undefined {
-  const header = decodeProtectedHeader(token);
+  const segments = canonicalSegments(token);
+  if (segments === undefined) return undefined;
+  const header = decodeSegment(segments[0]);
   if (header === undefined) return undefined;
-  const firstDot = token.indexOf('.');
-  const payload = decodeSegment(token.slice(firstDot + 1, token.indexOf('.', firstDot + 1)));
+  const payload = decodeSegment(segments[1]);
   if (payload === undefined) return undefined;
   return { header, payload };
 }

@@ -80,6 +80,52 @@ test('a cached token is not answered from the cache after its exp: 401 token_exp
   await expect(expired).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
 });
 
+describe('a keep-alive connection that sends its token again', () => {
+  /** Requests on one connection: Node gives each the same `socket` object. */
+  const onConnection = (connection: object, token: string): RequestLike => Object.assign(bearerRequest(token), { socket: connection });
+  /** `token`'s header and payload with another token's signature. */
+  const withSignatureOf = (token: string, other: string) => `${token.split('.').slice(0, 2).join('.')}.${other.split('.')[2]}`;
+
+  test('gets its own principal back, and any other token on it is verified on its own', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const connection = {};
+    const [alice, bob] = await Promise.all([workos.sessionToken({ sub: 'user_01ALICE' }), workos.sessionToken({ sub: 'user_01BOB' })]);
+    await verifier.authenticateNow(onConnection(connection, alice));
+    expect((verifier.authenticateNow(onConnection(connection, alice)) as SessionPrincipal).subject).toBe('user_01ALICE');
+    // Bob's claims under Alice's signature, on the connection that last sent Alice's token.
+    const forged = verifier.authenticateNow(onConnection(connection, withSignatureOf(bob, alice)));
+    await expect(forged).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'signature_invalid' });
+    expect((verifier.authenticateNow(onConnection(connection, alice)) as SessionPrincipal).subject).toBe('user_01ALICE');
+    await verifier.authenticateNow(onConnection(connection, bob));
+    expect((verifier.authenticateNow(onConnection(connection, bob)) as SessionPrincipal).subject).toBe('user_01BOB');
+    // Another connection with Alice's token gets Alice, whatever this one sent last.
+    expect((verifier.authenticateNow(onConnection({}, alice)) as SessionPrincipal).subject).toBe('user_01ALICE');
+  });
+
+  test('is refused once the token expired: the memo only names a cache entry, which is gone', async () => {
+    let now = Date.now();
+    const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now });
+    const connection = {};
+    const token = await workos.sessionToken({ expiresIn: 60 });
+    await verifier.authenticateNow(onConnection(connection, token));
+    expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
+    now += 61_000;
+    await expect(verifier.authenticateNow(onConnection(connection, token))).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
+  });
+
+  test('is refused once the session is revoked, as on any other connection', async () => {
+    const revoked = new Set<string>();
+    const verifier = createVerifier({ providers: [workos.provider()], isRevoked: ({ sessionId }) => sessionId !== null && revoked.has(sessionId) });
+    const connection = {};
+    const token = await workos.sessionToken({ sid: 'sess_01MEMO' });
+    await verifier.authenticateNow(onConnection(connection, token));
+    expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
+    revoked.add('sess_01MEMO');
+    verifier.invalidate({ sessionId: 'sess_01MEMO' });
+    await expect(verifier.authenticateNow(onConnection(connection, token))).rejects.toMatchObject({ status: 401, error: 'session_revoked', reason: 'session_revoked' });
+  });
+});
+
 describe('with account status and revocation hooks', () => {
   const statuses: Record<string, { state: 'active' } | { state: 'banned'; reason: string }> = {};
   const revokedSessions = new Set<string>();
