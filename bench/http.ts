@@ -3,7 +3,8 @@
  * load for a hello-world route behind each guard, each server in its own process.
  *
  * Every round starts a fresh process for each server (checked, warmed up, loaded,
- * stopped), in turn. A Node server's speed varies from one process to the next
+ * stopped), in turn, in the listed order in even rounds and the reverse in odd ones (a server
+ * loaded later in a round comes out slower). A Node server's speed varies from one process to the next
  * far more than from one round to the next (on the 2-core reference machine bare
  * Express processes ranged from 115 to 214 µs of CPU per request), so a single
  * process per server would lock one draw of that luck into the whole run. A row's
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshServer, median } from './lib/fresh-server.js';
+import { loadFreshServer, median, roundOrder } from './lib/fresh-server.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface HttpResult {
@@ -31,10 +32,12 @@ export interface HttpResult {
   rounds: number[];
   /** Median over rounds of this row's req/s divided by its baseline's in the same round. */
   ratioToBaseline: number | null;
+  /** A second process of the bare framework (a noise control), not a contender. */
+  control?: boolean;
   note?: string;
 }
 
-export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: string | null }> = [
+export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: string | null; control?: boolean }> = [
   { kind: 'express', name: 'Express (bare)', baseline: null },
   { kind: 'express-sessionguard', name: 'Express + sessionguard (cached token)', baseline: 'express' },
   { kind: 'express-sessionguard-nocache', name: 'Express + sessionguard (cache off)', baseline: 'express' },
@@ -43,6 +46,10 @@ export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: stri
   { kind: 'express-clerk', name: 'Express + @clerk/express (jwtKey)', baseline: 'express' },
   { kind: 'koa', name: 'Koa (bare)', baseline: null },
   { kind: 'koa-sessionguard', name: 'Koa + sessionguard (cached token)', baseline: 'koa' },
+  // Noise controls: the bare server again, in another process. Its ratio to the first shows how far
+  // apart two identical servers measure on this machine; a smaller difference means nothing.
+  { kind: 'express', name: 'Express (bare) again: noise control', baseline: 'express', control: true },
+  { kind: 'koa', name: 'Koa (bare) again: noise control', baseline: 'koa', control: true },
 ];
 
 /** The round whose req/s is the median of the row's rounds (the lower middle one for an even count). */
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
   const rows: HttpResult[] = SERVERS.map((server) => ({ ...server, requestsPerSec: null, p50Ms: null, p99Ms: null, rounds: [], ratioToBaseline: null }));
   const results = new Map<HttpResult, autocannon.Result[]>(rows.map((row) => [row, []]));
   for (let round = 0; round < settings.httpRounds; round++) {
-    for (const row of rows) {
+    for (const row of roundOrder(rows, round)) {
       if (row.note !== undefined) continue;
       const fresh = await loadFreshServer(row.kind, issuer, token);
       if ('unavailable' in fresh) {
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
     row.p99Ms = middle.latency.p99;
   }
   for (const row of rows) {
-    const base = rows.find((candidate) => candidate.kind === row.baseline);
+    const base = rows.find((candidate) => candidate.kind === row.baseline && candidate.control !== true);
     if (base !== undefined && base.rounds.length === row.rounds.length && row.rounds.length > 0) {
       row.ratioToBaseline = median(row.rounds.map((value, round) => value / base.rounds[round]!));
     }

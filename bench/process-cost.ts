@@ -10,7 +10,7 @@
  */
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshServer, median } from './lib/fresh-server.js';
+import { loadFreshServer, median, roundOrder } from './lib/fresh-server.js';
 import { settings } from './lib/config.js';
 
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const token = createMinter(issuer).mint(1);
   const rows = kinds.map((kind) => ({ kind, rps: [] as number[], cpuMicros: [] as (number | null)[] }));
   for (let round = 0; round < settings.httpRounds; round++) {
-    for (const row of rows) {
+    for (const row of roundOrder(rows, round)) {
       const fresh = await loadFreshServer(row.kind, issuer, token);
       if ('unavailable' in fresh) throw new Error(`${row.kind}: ${fresh.unavailable}`);
       row.rps.push(fresh.result.requests.average);

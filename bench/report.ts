@@ -37,7 +37,7 @@ md.push(
   `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.date.slice(0, 10)}; ` +
     `${QUICK ? 'quick mode (BENCH_QUICK=1)' : 'full mode'}. Ratios are against the baseline measured in the same run; absolute figures depend on the machine. ` +
     `Verify cases run interleaved for ${settings.rounds} rounds and each keeps its best round (the one least disturbed by other processes). ` +
-    `HTTP runs ${settings.httpRounds} rounds, each with a fresh process per server; a row shows its median round, and its ratio to the bare framework is the median of per-round ratios.`,
+    `HTTP runs ${settings.httpRounds} rounds, each with a fresh process per server, in the listed order in even rounds and the reverse in odd ones; a row shows its median round, and its ratio to the bare framework is the median of per-round ratios.`,
   '',
 );
 
@@ -80,7 +80,7 @@ if (verify.length > 0) {
 }
 
 // 2. HTTP
-const httpRow = (kind: string): HttpResult | undefined => http.find((row) => row.kind === kind);
+const httpRow = (kind: string): HttpResult | undefined => http.find((row) => row.kind === kind && row.control !== true);
 if (http.length > 0) {
   md.push(
     '## 2. HTTP: hello-world route, autocannon, each server in its own process',
@@ -99,6 +99,18 @@ if (http.length > 0) {
     );
   }
   md.push('');
+  const controls = http.filter((row) => row.control === true && row.ratioToBaseline !== null);
+  if (controls.length > 0) {
+    md.push(
+      `Noise controls: a second process of the bare framework, loaded in every round like the others, measured ${controls
+        .map((row) => {
+          const perRound = perRoundRatios(row);
+          return `${ratio(row.ratioToBaseline!)} of the first (${row.name.split(' ')[0]}; per-round ratios from ${ratio(Math.min(...perRound))} to ${ratio(Math.max(...perRound))})`;
+        })
+        .join(' and ')}. Two identical servers measure that far apart on this machine: a gap of that size between rows says nothing.`,
+      '',
+    );
+  }
   for (const [guarded, bare, label] of [['express-sessionguard', 'express', 'Express'], ['koa-sessionguard', 'koa', 'Koa']] as const) {
     const row = httpRow(guarded);
     const paired = row === undefined || httpRow(bare)?.requestsPerSec == null ? undefined : baselineRatio(row);
@@ -113,6 +125,12 @@ if (http.length > 0) {
       target(mine.requestsPerSec > peer.requestsPerSec!, `${mine.name} ahead of ${peer.name}: ${ratio(mine.requestsPerSec / peer.requestsPerSec!)}`);
     }
   }
+}
+
+/** A row's req/s divided by its baseline's, round by round. */
+function perRoundRatios(row: HttpResult): number[] {
+  const base = httpRow(row.baseline ?? '');
+  return base === undefined ? [] : row.rounds.map((value, round) => value / base.rounds[round]!);
 }
 
 /** A row's ratio to its bare framework: the median of per-round ratios when recorded, else best against best. */
