@@ -43,16 +43,20 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmParameters> = new Map<string, Alg
   ['Ed25519', { digest: null, signatureBytes: 64, options: {} }],
 ]);
 
-/** Keys are imported (and checked against the algorithm) by jose; verification runs synchronously in OpenSSL. */
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+/**
+ * Keys are imported (and checked against the algorithm) by jose; verification runs synchronously
+ * in OpenSSL. A CryptoKey is imported for one algorithm, so its node:crypto input (the KeyObject
+ * with that algorithm's padding or encoding) is built once, not per token.
+ */
+const verifyInputs = new WeakMap<CryptoKey, { parameters: AlgorithmParameters; input: VerifyKeyObjectInput }>();
 
-function keyObjectFor(key: CryptoKey): KeyObject {
-  let keyObject = keyObjects.get(key);
-  if (keyObject === undefined) {
-    keyObject = KeyObject.from(key);
-    keyObjects.set(key, keyObject);
-  }
-  return keyObject;
+function verifyInputFor(key: CryptoKey, parameters: AlgorithmParameters): VerifyKeyObjectInput {
+  const known = verifyInputs.get(key);
+  // Checked all the same: a key reused for another algorithm must not keep the first one's padding.
+  if (known !== undefined && known.parameters === parameters) return known.input;
+  const input = { key: KeyObject.from(key), ...parameters.options };
+  verifyInputs.set(key, { parameters, input });
+  return input;
 }
 
 /**
@@ -82,7 +86,7 @@ export async function verifySignature(token: string, keySet: KeySet, kid: string
   let valid: boolean;
   try {
     const signingInput = Buffer.from(token.slice(0, lastDot), 'latin1');
-    valid = verify(parameters.digest, signingInput, { key: keyObjectFor(key), ...parameters.options }, signature);
+    valid = verify(parameters.digest, signingInput, verifyInputFor(key, parameters), signature);
   } catch {
     valid = false;
   }
