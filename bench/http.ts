@@ -2,22 +2,20 @@
  * Section 2: requests per second and p50/p99 latency under the same autocannon
  * load for a hello-world route behind each guard, each server in its own process.
  *
- * Every round starts a fresh process for each server (checked, warmed up, loaded,
- * stopped), in turn, in the listed order in even rounds and the reverse in odd ones (a server
- * loaded later in a round comes out slower). A Node server's speed varies from one process to the next
- * far more than from one round to the next (on the 2-core reference machine bare
- * Express processes ranged from 115 to 214 µs of CPU per request), so a single
- * process per server would lock one draw of that luck into the whole run. A row's
- * figures are those of its median round; its ratio to the bare framework is the
- * median of per-round ratios, each guarded server being loaded right after its
- * baseline in the same round.
+ * Every round starts a fresh process for each server: a Node server's speed varies far
+ * more from one process to the next than within one (on the 2-core reference machine
+ * bare Express processes ranged from 115 to 214 µs of CPU per request), so one process
+ * per server would lock a single draw of that luck into the whole run. Within a round,
+ * the servers of one framework run side by side and take the load in 1-second bursts in
+ * turn (see loadFreshGroup): loading each for its whole share in one go had let the
+ * machine's drift during a round fall on whichever came later. A row's figures are those
+ * of its median round; its ratio to the bare framework is the median of per-round ratios.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshServer, median, roundOrder } from './lib/fresh-server.js';
+import { loadFreshGroup, median, roundOrder, type ServerMeasure } from './lib/fresh-server.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface HttpResult {
@@ -52,36 +50,41 @@ export const SERVERS: ReadonlyArray<{ kind: string; name: string; baseline: stri
   { kind: 'koa', name: 'Koa (bare) again: noise control', baseline: 'koa', control: true },
 ];
 
-/** The round whose req/s is the median of the row's rounds (the lower middle one for an even count). */
-function medianRound(rounds: autocannon.Result[]): autocannon.Result | undefined {
-  const sorted = [...rounds].sort((a, b) => a.requests.average - b.requests.average);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+/** The framework a server runs on: servers are compared within their framework's group. */
+function groupOf(row: HttpResult): string {
+  return row.kind.split('-')[0]!;
 }
 
 async function main(): Promise<void> {
   const issuer = await createTestIssuer({ kind: 'workos', alg: 'RS256' });
   const token = createMinter(issuer).mint(1);
   const rows: HttpResult[] = SERVERS.map((server) => ({ ...server, requestsPerSec: null, p50Ms: null, p99Ms: null, rounds: [], ratioToBaseline: null }));
-  const results = new Map<HttpResult, autocannon.Result[]>(rows.map((row) => [row, []]));
+  const measures = new Map<HttpResult, ServerMeasure[]>(rows.map((row) => [row, []]));
+  const groups = [...new Set(rows.map(groupOf))].map((group) => rows.filter((row) => groupOf(row) === group));
   for (let round = 0; round < settings.httpRounds; round++) {
-    for (const row of roundOrder(rows, round)) {
-      if (row.note !== undefined) continue;
-      const fresh = await loadFreshServer(row.kind, issuer, token);
-      if ('unavailable' in fresh) {
-        row.note = fresh.unavailable;
-        console.log(`${row.name.padEnd(42)} not available: ${fresh.unavailable}`);
-        continue;
+    for (const group of groups) {
+      const members = roundOrder(group, round).filter((row) => row.note === undefined);
+      const results = await loadFreshGroup(members.map((row) => row.kind), issuer, token);
+      for (const [index, result] of results.entries()) {
+        const row = members[index]!;
+        if ('unavailable' in result) {
+          row.note = result.unavailable;
+          console.log(`${row.name.padEnd(42)} not available: ${result.unavailable}`);
+          continue;
+        }
+        row.rounds.push(result.requestsPerSec);
+        measures.get(row)!.push(result);
       }
-      row.rounds.push(fresh.result.requests.average);
-      results.get(row)!.push(fresh.result);
     }
   }
   for (const row of rows) {
-    const middle = medianRound(results.get(row)!);
+    // The round whose req/s is the median of the row's rounds (the lower middle one for an even count).
+    const sorted = [...measures.get(row)!].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+    const middle = sorted[Math.floor((sorted.length - 1) / 2)];
     if (middle === undefined) continue;
-    row.requestsPerSec = middle.requests.average;
-    row.p50Ms = middle.latency.p50;
-    row.p99Ms = middle.latency.p99;
+    row.requestsPerSec = middle.requestsPerSec;
+    row.p50Ms = middle.p50Ms;
+    row.p99Ms = middle.p99Ms;
   }
   for (const row of rows) {
     const base = rows.find((candidate) => candidate.kind === row.baseline && candidate.control !== true);

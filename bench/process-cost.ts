@@ -1,6 +1,6 @@
 /**
  * A closer look at one HTTP comparison: each round starts a fresh process per
- * server kind and loads it, and the output shows req/s and server CPU per
+ * server kind and loads them in turn (as bench/http.ts does), and the output shows req/s and server CPU per
  * request (from /proc, Linux only) for every process, and how much they vary
  * between processes. Builds nothing: run `npx tsup` first.
  *
@@ -10,7 +10,7 @@
  */
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshServer, median, roundOrder } from './lib/fresh-server.js';
+import { loadFreshGroup, median, roundOrder } from './lib/fresh-server.js';
 import { settings } from './lib/config.js';
 
 async function main(): Promise<void> {
@@ -19,11 +19,12 @@ async function main(): Promise<void> {
   const token = createMinter(issuer).mint(1);
   const rows = kinds.map((kind) => ({ kind, rps: [] as number[], cpuMicros: [] as (number | null)[] }));
   for (let round = 0; round < settings.httpRounds; round++) {
-    for (const row of roundOrder(rows, round)) {
-      const fresh = await loadFreshServer(row.kind, issuer, token);
-      if ('unavailable' in fresh) throw new Error(`${row.kind}: ${fresh.unavailable}`);
-      row.rps.push(fresh.result.requests.average);
-      row.cpuMicros.push(fresh.cpuMicrosPerRequest);
+    const members = roundOrder(rows, round);
+    const results = await loadFreshGroup(members.map((row) => row.kind), issuer, token);
+    for (const [index, result] of results.entries()) {
+      if ('unavailable' in result) throw new Error(`${members[index]!.kind}: ${result.unavailable}`);
+      members[index]!.rps.push(result.requestsPerSec);
+      members[index]!.cpuMicros.push(result.cpuMicrosPerRequest);
     }
   }
   const base = rows[0]!;

@@ -37,7 +37,7 @@ md.push(
   `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.date.slice(0, 10)}; ` +
     `${QUICK ? 'quick mode (BENCH_QUICK=1)' : 'full mode'}. Ratios are against the baseline measured in the same run; absolute figures depend on the machine. ` +
     `Verify cases run interleaved for ${settings.rounds} rounds and each keeps its best round (the one least disturbed by other processes). ` +
-    `HTTP runs ${settings.httpRounds} rounds, each with a fresh process per server, in the listed order in even rounds and the reverse in odd ones; a row shows its median round, and its ratio to the bare framework is the median of per-round ratios.`,
+    `HTTP runs ${settings.httpRounds} rounds, each with a fresh process per server; within a round a framework's servers run side by side and take the load in 1-second bursts in turn, the order reversed on every pass; a row shows its median round, and its ratio to the bare framework is the median of per-round ratios.`,
   '',
 );
 
