@@ -81,8 +81,8 @@ function keysInText(text: string): number {
   let keys = 0;
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) !== QUOTE) continue;
-    // Skip the string; an escape is two characters.
-    for (i++; text.charCodeAt(i) !== QUOTE; i += text.charCodeAt(i) === BACKSLASH ? 2 : 1);
+    // Skip the string; an escape is two characters. (Bounded all the same: never a hang on bad input.)
+    for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i += text.charCodeAt(i) === BACKSLASH ? 2 : 1);
     let next = i + 1;
     while (isJsonWhitespace(text.charCodeAt(next))) next++;
     if (text.charCodeAt(next) === 0x3a /* : */) keys++;
