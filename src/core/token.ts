@@ -42,8 +42,6 @@ function hasCanonicalEnd(segment: string): boolean {
   return (base64urlValue(segment.charCodeAt(segment.length - 1)) & (partial === 2 ? 0x0f : 0x03)) === 0;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
 /**
  * Decodes one canonical base64url segment to a JSON object, or undefined.
  * UTF-8 is checked strictly (isUtf8) and a byte-order mark is kept in the text,
@@ -146,11 +144,6 @@ export function checkHeader(header: JsonObject): HeaderProblem | undefined {
     if (!SESSION_TOKEN_TYPES.has(typ.toLowerCase())) return { reason: 'kind_rejected', message: 'The token is not a session token.' };
   }
   return undefined;
-}
-
-/** Whether a base64url segment is the one canonical spelling of its bytes. */
-export function isCanonicalBase64Url(segment: string): boolean {
-  return BASE64URL.test(segment) && hasCanonicalEnd(segment);
 }
 
 /** The three segments of a shape-checked token, each canonical, or undefined. */

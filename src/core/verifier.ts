@@ -297,14 +297,15 @@ export class SessionVerifier {
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const last = connection === undefined ? undefined : this.lastTokenOn.get(connection);
-    const cacheKey = last !== undefined && last.token === token ? last.cacheKey : cacheKeyOf(token);
+    const remembered = last !== undefined && last.token === token;
+    const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
     const verified = this.tokenCache.get(cacheKey);
     // A cached verification is only as good as the keys behind it (maxStale, rotation).
     if (verified === undefined || !this.keySets.get(verified.provider)!.stillUsable()) return this.verifyMiss(credentials, cacheKey);
     // Only a token found in the cache is remembered: the memo never holds a token that failed.
     if (last === undefined) {
       if (connection !== undefined) this.lastTokenOn.set(connection, { token, cacheKey });
-    } else if (last.token !== token) {
+    } else if (!remembered) {
       last.token = token;
       last.cacheKey = cacheKey;
     }
