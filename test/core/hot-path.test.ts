@@ -113,6 +113,49 @@ describe('a keep-alive connection that sends its token again', () => {
     await expect(verifier.authenticateNow(onConnection(connection, token))).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
   });
 
+  test('is verified again once its cache entry is evicted by another token (tokenCache.max)', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { max: 1 } });
+    const [first, second] = [{}, {}];
+    const [alice, bob] = await Promise.all([workos.sessionToken({ sub: 'user_01ALICE' }), workos.sessionToken({ sub: 'user_01BOB' })]);
+    await verifier.authenticateNow(onConnection(first, alice));
+    expect(verifier.authenticateNow(onConnection(first, alice))).not.toBeInstanceOf(Promise);
+    await verifier.authenticateNow(onConnection(second, bob)); // the one entry is Bob's now
+    const again = verifier.authenticateNow(onConnection(first, alice));
+    expect(again).toBeInstanceOf(Promise);
+    await expect(again).resolves.toMatchObject({ subject: 'user_01ALICE' });
+  });
+
+  test('is verified again after tokenCache.maxTtlSeconds, as a token from a new connection would be', async () => {
+    let now = Date.now();
+    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { maxTtlSeconds: 60 }, clock: () => now });
+    const connection = {};
+    const token = await workos.sessionToken({ expiresIn: 3600 });
+    await verifier.authenticateNow(onConnection(connection, token));
+    now += 60_000;
+    expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
+    now += 1;
+    const again = verifier.authenticateNow(onConnection(connection, token));
+    expect(again).toBeInstanceOf(Promise);
+    await expect(again).resolves.toMatchObject({ workosUserId: expect.any(String) });
+  });
+
+  test('is refused once its signing key is withdrawn from the key set: 401 kid_unknown', async () => {
+    const issuer = await createTestIssuer({ kind: 'workos' });
+    try {
+      const verifier = createVerifier({ providers: [issuer.provider()], keySets: { cooldownMs: 0 } });
+      const connection = {};
+      const old = await issuer.sessionToken({ expiresIn: 3600 });
+      await verifier.authenticateNow(onConnection(connection, old));
+      expect(verifier.authenticateNow(onConnection(connection, old))).not.toBeInstanceOf(Promise);
+      await issuer.rotate();
+      // A token under the new kid makes the verifier fetch the key set again, which no longer has the old key.
+      await expect(verifier.authenticateNow(bearerRequest(await issuer.sessionToken()))).resolves.toBeDefined();
+      await expect(verifier.authenticateNow(onConnection(connection, old))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'kid_unknown' });
+    } finally {
+      await issuer.close();
+    }
+  });
+
   test('is refused once the session is revoked, as on any other connection', async () => {
     const revoked = new Set<string>();
     const verifier = createVerifier({ providers: [workos.provider()], isRevoked: ({ sessionId }) => sessionId !== null && revoked.has(sessionId) });
