@@ -1,6 +1,8 @@
 /**
  * One benchmark server per process: a hello-world route behind the guard named
- * by BENCH_SERVER. Prints "READY <port>" once listening (keys warmed unless
+ * by BENCH_SERVER. `express-set-auth` and `koa-set-auth` (for bench/process-cost.ts)
+ * only set the principal: the floor for any middleware that follows the req.auth
+ * convention. Prints "READY <port>" once listening (keys warmed unless
  * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here.
  * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
  */
@@ -98,6 +100,27 @@ async function listener(): Promise<Listener | string> {
       guarded.disable('etag');
       guarded.use(clerk, requireSignedIn, app);
       return guarded;
+    }
+    case 'express-set-auth': {
+      // The floor for any Express middleware that follows the req.auth convention: it only sets req.auth.
+      const principal = Object.freeze({ subject: 'user_bench' });
+      return expressApp((req, _res, next) => {
+        (req as { auth?: unknown }).auth = principal;
+        next();
+      });
+    }
+    case 'koa-set-auth': {
+      const principal = Object.freeze({ subject: 'user_bench' });
+      const app = new Koa();
+      app.use((ctx, next) => {
+        (ctx.state as { auth?: unknown }).auth = principal;
+        return next();
+      });
+      app.use((ctx) => {
+        ctx.type = 'application/json';
+        ctx.body = HELLO;
+      });
+      return app.callback();
     }
     case 'koa':
       return koaListener(false);

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     console.log(
       `${row.kind.padEnd(30)} req/s median ${Math.round(median(row.rps)!)} (paired ratio ${paired.toFixed(3)}, ratio of medians ${(median(row.rps)! / median(base.rps)!).toFixed(3)})`,
     );
+    console.log(`${''.padEnd(30)} req/s, per process: ${row.rps.map((value) => value.toFixed(0)).join(' ')}`);
     console.log(`${''.padEnd(30)} CPU µs per request, per process: ${row.cpuMicros.map((value) => (value === null ? 'n/a' : value.toFixed(0))).join(' ')}`);
   }
   await issuer.close();
