@@ -489,8 +489,9 @@ export class SessionVerifier {
   }
 
   private async verifyFresh(token: string, provider: Provider, alg: string, kid: string | undefined, payload: JsonObject, onThreadPool: boolean): Promise<VerifiedToken> {
+    const keySet = this.keySets.get(provider)!;
     try {
-      await verifySignature(token, this.keySets.get(provider)!, kid, alg, onThreadPool);
+      await verifySignature(token, keySet, kid, alg, onThreadPool);
     } catch (error) {
       if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
@@ -504,7 +505,6 @@ export class SessionVerifier {
       clerkUserId = sub;
       subject = await this.resolveLegacyUser(sub);
     }
-    const keySet = this.keySets.get(provider)!;
     return { provider, keySet, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
   }
 
