@@ -2,7 +2,7 @@
  * One benchmark server per process: a hello-world route behind the guard named
  * by BENCH_SERVER. `express-set-auth` and `koa-set-auth` (for bench/process-cost.ts)
  * only set the principal: the floor for any middleware that follows the req.auth
- * convention. Prints "READY <port>" once listening (keys warmed unless
+ * convention; `express-sessionguard-timed` and `koa-sessionguard-timed` time the guard. Prints "READY <port>" once listening (keys warmed unless
  * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here.
  * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
  */
@@ -51,12 +51,46 @@ function unauthorized(_error: unknown, res: Response): void {
 
 type Listener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
 
+/**
+ * The `-timed` kinds time the guard middleware inside the server, from its call to its call of
+ * next(), and print the mean per request on exit: what the guard costs among the framework's own
+ * work, where caches are colder than in an in-process loop (bench/profile.ts).
+ */
+const timed = kind.endsWith('-timed');
+let timedNs = 0n;
+let timedRequests = 0;
+if (timed) {
+  process.on('exit', () => {
+    if (timedRequests > 0) console.error(`${kind}: guard middleware ${(Number(timedNs) / timedRequests / 1000).toFixed(2)} µs per request over ${timedRequests} requests`);
+  });
+}
+
+function timeExpress(guard: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    void guard(req, res, () => {
+      timedNs += process.hrtime.bigint() - started;
+      timedRequests++;
+      next();
+    });
+  };
+}
+
 async function koaListener(guarded: boolean): Promise<Listener> {
   const app = new Koa();
   if (guarded) {
     const guard = koaSessionGuard(guardOptions(true));
     if (!cold) await guard.warm();
-    app.use(guard);
+    if (timed) {
+      app.use((ctx, next) => {
+        const started = process.hrtime.bigint();
+        return guard(ctx, () => {
+          timedNs += process.hrtime.bigint() - started;
+          timedRequests++;
+          return next();
+        });
+      });
+    } else app.use(guard);
   }
   app.use((ctx) => {
     ctx.type = 'application/json';
@@ -70,10 +104,11 @@ async function listener(): Promise<Listener | string> {
     case 'express':
       return expressApp(undefined);
     case 'express-sessionguard':
+    case 'express-sessionguard-timed':
     case 'express-sessionguard-nocache': {
-      const guard = sessionGuard(guardOptions(kind === 'express-sessionguard'));
+      const guard = sessionGuard(guardOptions(kind !== 'express-sessionguard-nocache'));
       if (!cold) await guard.warm();
-      return expressApp(guard);
+      return expressApp(timed ? timeExpress(guard) : guard);
     }
     case 'express-oauth2-jwt-bearer': {
       const { auth } = await import('express-oauth2-jwt-bearer');
@@ -125,6 +160,7 @@ async function listener(): Promise<Listener | string> {
     case 'koa':
       return koaListener(false);
     case 'koa-sessionguard':
+    case 'koa-sessionguard-timed':
       return koaListener(true);
     default:
       throw new Error(`unknown BENCH_SERVER ${kind}`);
