@@ -129,9 +129,10 @@ export class SessionVerifier {
   /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
   private invalidations = 0;
   /**
-   * The last verified token each connection sent, with its cache key: browsers and API clients
-   * send the same token again and again on a keep-alive connection, and a string comparison is
-   * much cheaper than its SHA-256. One token per open connection, gone with the connection.
+   * The last verified token each connection sent, with its cache key and cache entry: browsers and
+   * API clients send the same token again and again on a keep-alive connection, and a string
+   * comparison is much cheaper than its SHA-256 and a cache lookup. One token per open connection,
+   * gone with the connection.
    */
   private readonly lastTokenOn = new WeakMap<object, ConnectionMemo>();
   /** Whether a signature check runs on the event loop or on the thread pool. */

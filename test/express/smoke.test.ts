@@ -1,4 +1,6 @@
+import express from 'express';
 import request from 'supertest';
+import { sessionGuard } from '../../src/express';
 import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
 import type { TestIssuer } from '../../src/testing';
 
@@ -20,4 +22,20 @@ test('no token is a 401 missing_token', async () => {
   const { app } = guardedApp({ providers: [issuers.workos.provider()] });
   const res = await request(app).get('/me');
   expectError(res, 401, 'missing_token');
+});
+
+test('a second sessionGuard does not verify again once req.auth is set (an own property of req)', async () => {
+  const other = await startIssuers({ oidc: { kind: 'oidc' } });
+  try {
+    const app = express();
+    app.use(sessionGuard({ providers: [issuers.workos.provider()] }));
+    // Would refuse the WorkOS token (another issuer), if it verified again.
+    app.use(sessionGuard({ providers: [other.oidc.provider()] }));
+    app.get('/me', (req, res) => res.json({ subject: req.auth?.subject }));
+    const res = await request(app).get('/me').set('Authorization', `Bearer ${await issuers.workos.sessionToken({ sub: 'user_01ONCE' })}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ subject: 'user_01ONCE' });
+  } finally {
+    await closeIssuers(other);
+  }
 });
