@@ -3,7 +3,8 @@
  * by BENCH_SERVER. `express-set-auth` and `koa-set-auth` (for bench/process-cost.ts)
  * only set the principal: the floor for any middleware that follows the req.auth
  * convention; `express-sessionguard-timed` and `koa-sessionguard-timed` time the guard. Prints "READY <port>" once listening (keys warmed unless
- * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here.
+ * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here. `express-sessionguard-declared`
+ * is the cached path on a server built with `SessionIncomingMessage` (req.auth declared up front).
  * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
  */
 import type { Server } from 'node:http';
@@ -104,6 +105,7 @@ async function listener(): Promise<Listener | string> {
     case 'express':
       return expressApp(undefined);
     case 'express-sessionguard':
+    case 'express-sessionguard-declared':
     case 'express-sessionguard-timed':
     case 'express-sessionguard-nocache': {
       const guard = sessionGuard(guardOptions(kind !== 'express-sessionguard-nocache'));
@@ -174,7 +176,9 @@ async function main(): Promise<void> {
     return;
   }
   const { createServer } = await import('node:http');
-  const server: Server = createServer({ keepAlive: true }, handler);
+  // The -declared kind opts in to a request class with `auth` declared (see SessionIncomingMessage).
+  const declared = kind === 'express-sessionguard-declared' ? { IncomingMessage: expressAdapter.SessionIncomingMessage } : {};
+  const server: Server = createServer({ keepAlive: true, ...declared }, handler);
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => {
     console.log(`READY ${(server.address() as AddressInfo).port}`);

@@ -7,6 +7,9 @@ import autocannon from 'autocannon';
 import type { TestIssuer } from '../../src/testing/index.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { settings } from './config.js';
+import { median } from './median.js';
+
+export { median };
 
 /** What one server did over all its bursts in a round. */
 export interface ServerMeasure {
@@ -100,12 +103,4 @@ export async function loadFreshGroup(kinds: readonly string[], issuer: TestIssue
  */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
   return round % 2 === 0 ? [...items] : [...items].reverse();
-}
-
-/** The median of a list (the mean of the two middle values for an even count), null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

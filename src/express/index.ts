@@ -90,6 +90,7 @@ export function sessionGuard(options: SessionGuardOptions | SessionVerifier): Se
   return assembleSessionGuard<RequestHandler, Request>(options, { middleware, guard: guardHandler });
 }
 
+export { SessionIncomingMessage } from './incoming-message.js';
 export type { SessionPrincipal, SessionGuardOptions };
 export type { RequestValue } from '../core/guards/check.js';
 export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';
