@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
 import { loadFreshGroup, median, roundOrder, type ServerMeasure } from './lib/fresh-server.js';
-import { frameworkOf } from './lib/median.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface HttpResult {
@@ -70,6 +69,11 @@ export const SERVERS: readonly ServerRow[] = [
   { kind: 'koa-sessionguard', name: 'Koa + sessionguard (cached token)', baseline: 'koa', processes: 2 },
   { kind: 'koa-set-auth', name: 'Koa + a middleware that only sets ctx.state.auth (reference)', baseline: 'koa', reference: true },
 ];
+
+/** The framework a server kind runs on (its first part: `express-jwt` is an Express server); servers are compared within it. */
+function frameworkOf(kind: string): string {
+  return kind.split('-')[0]!;
+}
 
 async function main(): Promise<void> {
   const issuer = await createTestIssuer({ kind: 'workos', alg: 'RS256' });

@@ -5,8 +5,3 @@ export function median(values: readonly number[]): number | null {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
-
-/** The framework an HTTP server kind runs on (its first part: `express-jwt` is an Express server). */
-export function frameworkOf(kind: string): string {
-  return kind.split('-')[0]!;
-}
