@@ -18,7 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshGroup, median, roundOrder, type ServerMeasure } from './lib/fresh-server.js';
+import { loadFreshGroup, roundOrder, type ServerMeasure } from './lib/fresh-server.js';
+import { median } from './lib/median.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface HttpResult {
@@ -63,7 +64,7 @@ export const SERVERS: readonly ServerRow[] = [
   { kind: 'express-jwt', name: 'Express + express-jwt + jwks-rsa', baseline: 'express' },
   { kind: 'express-clerk', name: 'Express + @clerk/express (jwtKey)', baseline: 'express' },
   // The floor of the req.auth convention: Express gives every request a new prototype, so any
-  // middleware that adds req.auth pays for a new hidden class (see README, "Where it stands").
+  // middleware that adds req.auth pays for a new hidden class (README: "Express: declare req.auth up front").
   { kind: 'express-set-auth', name: 'Express + a middleware that only sets req.auth (reference)', baseline: 'express', reference: true },
   { kind: 'koa', name: 'Koa (bare)', baseline: null, processes: 2 },
   { kind: 'koa-sessionguard', name: 'Koa + sessionguard (cached token)', baseline: 'koa', processes: 2 },

@@ -10,7 +10,8 @@
  */
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { loadFreshGroup, median, roundOrder } from './lib/fresh-server.js';
+import { loadFreshGroup, roundOrder } from './lib/fresh-server.js';
+import { median } from './lib/median.js';
 import { settings } from './lib/config.js';
 
 async function main(): Promise<void> {

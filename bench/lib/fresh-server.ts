@@ -9,8 +9,6 @@ import { startServer, type ServerProcess } from './server-process.js';
 import { settings } from './config.js';
 import { median } from './median.js';
 
-export { median };
-
 /** What one server did over all its bursts in a round. */
 export interface ServerMeasure {
   requestsPerSec: number;
