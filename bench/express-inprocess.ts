@@ -14,25 +14,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import express, { type RequestHandler } from 'express';
+import type express from 'express';
 import { createTestIssuer } from '../src/testing/index.js';
 import { core, expressAdapter } from './lib/package.js';
 import { AUDIENCE, createMinter } from './lib/tokens.js';
 import { median } from './lib/median.js';
-
-const HELLO = JSON.stringify({ hello: 'world' });
-
-function helloApp(guard?: RequestHandler): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  if (guard !== undefined) app.use(guard);
-  app.get('/', (_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(HELLO);
-  });
-  return app;
-}
+import { expressApp } from './lib/hello-app.js';
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -47,16 +34,16 @@ async function main(): Promise<void> {
   await guard.warm();
   const principal = Object.freeze({ subject: 'user_bench' });
   const kinds: Record<string, { app: express.Express; Request: typeof IncomingMessage }> = {
-    express: { app: helloApp(), Request: IncomingMessage },
+    express: { app: expressApp(undefined), Request: IncomingMessage },
     'express-set-auth': {
-      app: helloApp((req, _res, next) => {
+      app: expressApp((req, _res, next) => {
         (req as { auth?: unknown }).auth = principal;
         next();
       }),
       Request: IncomingMessage,
     },
-    'express-sessionguard': { app: helloApp(guard), Request: IncomingMessage },
-    'express-sessionguard-declared': { app: helloApp(guard), Request: expressAdapter.SessionIncomingMessage },
+    'express-sessionguard': { app: expressApp(guard), Request: IncomingMessage },
+    'express-sessionguard-declared': { app: expressApp(guard), Request: expressAdapter.SessionIncomingMessage },
   };
   const names = (process.env.BENCH_KINDS ?? 'express,express-set-auth,express-sessionguard,express-sessionguard-declared').split(',');
   for (const name of names) if (kinds[name] === undefined) throw new TypeError(`unknown kind ${name}`);

@@ -9,10 +9,11 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import Koa from 'koa';
 import { core, expressAdapter, koaAdapter } from './lib/package.js';
 import { AUDIENCE } from './lib/tokens.js';
+import { expressApp, HELLO } from './lib/hello-app.js';
 
 const { workos } = core;
 const { sessionGuard } = expressAdapter;
@@ -25,23 +26,8 @@ const pem = process.env.BENCH_PEM ?? '';
 const cold = process.env.BENCH_COLD === '1';
 const clientId = 'client_test';
 
-const HELLO = JSON.stringify({ hello: 'world' });
-
 function guardOptions(cache: boolean) {
   return { providers: [workos({ clientId, jwksUrl, audience: AUDIENCE })], tokenCache: cache ? undefined : (false as const) };
-}
-
-function expressApp(guard: RequestHandler | undefined, onError?: (error: unknown, res: Response) => void): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  if (guard !== undefined) app.use(guard);
-  app.get('/', (_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(HELLO);
-  });
-  if (onError !== undefined) app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => onError(error, res));
-  return app;
 }
 
 /** Peers report failures through next(error); answer them as the 401 they are. */
