@@ -4,7 +4,7 @@
  *
  * Every round starts a fresh process for each server: a Node server's speed varies far
  * more from one process to the next than within one (on the 2-core reference machine two
- * bare Express processes differ by up to 10% in CPU per request), so one process per server
+ * bare Express processes of one round measured from 0.77× to 1.45× of each other), so one process per server
  * would lock a single draw of that luck into the whole run. The rows the targets are about
  * (the bare frameworks and sessionguard's cached path) run two processes each per round and
  * count their mean, which halves that luck's weight; the two bare processes' ratio is the

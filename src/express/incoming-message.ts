@@ -10,7 +10,8 @@ import type { SessionPrincipal } from '../core/principal.js';
  * `req.auth` then costs a fresh hidden class per request (about 2.7 µs on the reference
  * machine, and garbage for the collector); with `auth` already there it is a plain store.
  * Fastify asks for the same thing with `decorateRequest`. `req.auth` stays undefined
- * until sessionguard sets it.
+ * until sessionguard sets it. Node 20 and 22 only: Node 24's V8 keeps those hidden classes
+ * shared (`--move-prototype-transitions-first`), and there this class changes nothing.
  */
 export class SessionIncomingMessage extends IncomingMessage {
   auth: SessionPrincipal | undefined = undefined;
