@@ -6,12 +6,16 @@
  *
  *   BENCH_KINDS=koa,koa-sessionguard BENCH_HTTP_ROUNDS=8 npx tsx bench/process-cost.ts
  *
- * Kinds are those of bench/http-server.ts; the first is the baseline.
+ * Kinds are those of bench/http-server.ts; the first is the baseline. List a kind more than once
+ * to run that many processes of it per round: the output then also compares kinds pooled (see
+ * lib/pooled.ts). BENCH_SERVER_NODE_ARGS passes flags to the server processes, for example
+ * `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles"` for a CPU profile of each server under load.
  */
 import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
 import { loadFreshGroup, roundOrder } from './lib/fresh-server.js';
 import { median } from './lib/median.js';
+import { pooledRatio } from './lib/pooled.js';
 import { settings } from './lib/config.js';
 
 async function main(): Promise<void> {
@@ -36,6 +40,18 @@ async function main(): Promise<void> {
     );
     console.log(`${''.padEnd(30)} req/s, per process: ${row.rps.map((value) => value.toFixed(0)).join(' ')}`);
     console.log(`${''.padEnd(30)} CPU µs per request, per process: ${row.cpuMicros.map((value) => (value === null ? 'n/a' : value.toFixed(0))).join(' ')}`);
+  }
+  // A kind listed more than once runs that many processes per round: compare them pooled.
+  const kindNames = [...new Set(kinds)];
+  if (kindNames.length < kinds.length) {
+    const seriesOf = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => row.rps);
+    console.log(`\npooled against ${base.kind} (per round, the mean req/s of each kind's processes):`);
+    for (const kind of kindNames) {
+      const pooled = pooledRatio(seriesOf(kind), seriesOf(base.kind));
+      console.log(
+        `${kind.padEnd(30)} median ${pooled.median.toFixed(3)} (95% interval ${pooled.interval.map((value) => value.toFixed(3)).join(' to ')}), all rounds ${pooled.overall.toFixed(3)}; per round ${pooled.perRound.map((value) => value.toFixed(2)).join(' ')}`,
+      );
+    }
   }
   await issuer.close();
 }

@@ -10,10 +10,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Node flags for every server process, from BENCH_SERVER_NODE_ARGS (space-separated), e.g. `--cpu-prof`. */
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
+
 export type StartResult = { server: ServerProcess } | { unavailable: string };
 
 export function startServer(kind: string, issuer: TestIssuer, { cold = false } = {}): Promise<StartResult> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
