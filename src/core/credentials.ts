@@ -85,11 +85,34 @@ const BEARER = 'bearer';
 /** The credential of a `Bearer <token>` value (scheme case-insensitive), '' for a bare `Bearer`, undefined for another scheme. */
 function bearerToken(header: string): string | undefined {
   const value = header.trim();
-  // The common case, "Bearer <token>", without a regular expression.
+  // The common case, "Bearer <token>", without a regular expression or a copy of the scheme.
+  if (value.startsWith('Bearer ')) return value.slice(BEARER.length + 1).trim();
   const space = value.length > BEARER.length && value.charCodeAt(BEARER.length) === 0x20 ? BEARER.length : value.search(WHITESPACE);
   const scheme = space === -1 ? value : value.slice(0, space);
   if (scheme.length !== BEARER.length || scheme.toLowerCase() !== BEARER) return undefined;
   return space === -1 ? '' : value.slice(space + 1).trim();
+}
+
+/**
+ * Credentials as found on a request. The method is read from the request only when
+ * asked for, by the CSRF check of a cookie: on Express every property load from `req`
+ * misses V8's caches (each request has a prototype of its own), and a bearer token never needs it.
+ */
+class FoundCredentials implements Credentials {
+  readonly #request: RequestLike;
+
+  constructor(
+    readonly token: string,
+    readonly source: 'header' | 'cookie',
+    readonly origin: string | undefined,
+    request: RequestLike,
+  ) {
+    this.#request = request;
+  }
+
+  get method(): string {
+    return (this.#request.method ?? 'GET').toUpperCase();
+  }
 }
 
 /**
@@ -98,7 +121,6 @@ function bearerToken(header: string): string | undefined {
  * request is ambiguous. Query string and body are never read.
  */
 export function extractCredentials(request: RequestLike, cookieName: string, errors: ErrorFactory): Credentials | undefined {
-  const method = (request.method ?? 'GET').toUpperCase();
   const headers = readHeaders(request);
   const origin = headers.origin;
 
@@ -110,7 +132,7 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
     if (token === '') throw errors.invalidRequest('empty_bearer', 'The Authorization header has the Bearer scheme but no token.');
     // Whether the header carries more than one credential is checked by assertSingleCredential,
     // on the verifier's cache-miss path: a cached token was a single well-formed JWS already.
-    if (token !== undefined) return { token, source: 'header', method, origin };
+    if (token !== undefined) return new FoundCredentials(token, 'header', origin, request);
     // Another scheme (Basic, ...) is not ours: as if no Authorization header was sent.
   }
 
@@ -122,7 +144,7 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
     throw errors.invalidRequest('duplicate_cookie', `The request has more than one different ${cookieName} cookie.`);
   }
   if (first === '') return undefined;
-  return { token: first, source: 'cookie', method, origin };
+  return new FoundCredentials(first, 'cookie', origin, request);
 }
 
 /**

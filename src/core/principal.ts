@@ -120,18 +120,20 @@ export let guardContextOfPrincipal: (principal: object) => GuardContext | undefi
  * prototype method rather than a closure per request.
  */
 class Principal implements SessionPrincipal {
-  readonly subject: string;
-  readonly type = 'user' as const;
-  readonly brandId: string | null;
-  readonly workosUserId: string;
-  readonly clerkUserId: string | null;
-  readonly scope: string;
-  readonly scopes: readonly string[];
-  readonly roles: readonly string[];
-  readonly sessionId: string | null;
-  readonly provider: string;
-  readonly issuer: string;
-  readonly claims: Readonly<Record<string, unknown>>;
+  // Declared, not class fields: a field is defined (as undefined) before the constructor assigns
+  // it, which would write each of them twice on a path that runs once per request.
+  declare readonly subject: string;
+  declare readonly type: 'user';
+  declare readonly brandId: string | null;
+  declare readonly workosUserId: string;
+  declare readonly clerkUserId: string | null;
+  declare readonly scope: string;
+  declare readonly scopes: readonly string[];
+  declare readonly roles: readonly string[];
+  declare readonly sessionId: string | null;
+  declare readonly provider: string;
+  declare readonly issuer: string;
+  declare readonly claims: Readonly<Record<string, unknown>>;
   readonly #token: string;
   readonly #minter: TemplateMinter | undefined;
   /** The realm and RBAC policy of the verifier that made this principal, for standalone guards. */
@@ -151,6 +153,7 @@ class Principal implements SessionPrincipal {
     guardContext: GuardContext | undefined,
   ) {
     this.subject = subject;
+    this.type = 'user';
     this.brandId = base.brandId;
     this.workosUserId = subject;
     this.clerkUserId = clerkUserId;

@@ -43,6 +43,14 @@ interface ConnectionMemo {
   verified: VerifiedToken;
 }
 
+/**
+ * Gives a connection its memo, once: a hidden, read-only property (the memo object itself is
+ * updated in place). A connection object that cannot take one (frozen) goes without.
+ */
+function rememberOn(connection: object, key: symbol, memo: ConnectionMemo): void {
+  if (Object.isExtensible(connection)) Object.defineProperty(connection, key, { value: memo });
+}
+
 /** Which caches to clear after a change of account status or revocation. */
 export interface Invalidation {
   subject?: string;
@@ -129,12 +137,13 @@ export class SessionVerifier {
   /** Counts invalidations, to tell a lookup aborted by one from a failed lookup. */
   private invalidations = 0;
   /**
-   * The last verified token each connection sent, with its cache key and cache entry: browsers and
-   * API clients send the same token again and again on a keep-alive connection, and a string
-   * comparison is much cheaper than its SHA-256 and a cache lookup. One token per open connection,
-   * gone with the connection.
+   * Where each connection (the request's socket) holds the last verified token it sent, with its
+   * cache key and cache entry: browsers and API clients send the same token again and again on a
+   * keep-alive connection, and a string comparison is much cheaper than its SHA-256 and a cache
+   * lookup. One token per open connection, gone with the connection. A hidden property of the
+   * socket, not a WeakMap: its lookup costs a loaded server about 2% of its requests per second.
    */
-  private readonly lastTokenOn = new WeakMap<object, ConnectionMemo>();
+  private readonly memoKey = Symbol('sessionguard.lastToken');
   /** Whether a signature check runs on the event loop or on the thread pool. */
   private readonly offload = new SignatureOffload();
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
@@ -322,31 +331,31 @@ export class SessionVerifier {
 
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
-    const last = connection === undefined ? undefined : this.lastTokenOn.get(connection);
+    const now = this.now();
+    const last = connection === undefined ? undefined : (connection as { [key: symbol]: ConnectionMemo | undefined })[this.memoKey];
     const remembered = last !== undefined && last.token === token;
     if (remembered) {
       // The connection sent this token last time: its cache entry, without hashing the token or
       // looking it up, while that entry is still in the cache (and its keys still usable).
       const held = last.verified;
-      const now = this.now();
-      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable()) {
+      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable(now)) {
         this.emit?.({ type: 'token_cache', provider: held.provider.name, hit: true });
         return this.authorize(credentials, held, now);
       }
     }
     const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
     const verified = this.tokenCache.get(cacheKey);
-    if (verified === undefined || !verified.keySet.stillUsable()) return this.verifyMiss(credentials, cacheKey);
+    if (verified === undefined || !verified.keySet.stillUsable(now)) return this.verifyMiss(credentials, cacheKey);
     // Only a token found in the cache is remembered: the memo never holds a token that failed.
     if (last === undefined) {
-      if (connection !== undefined) this.lastTokenOn.set(connection, { token, cacheKey, verified });
+      if (connection !== undefined) rememberOn(connection, this.memoKey, { token, cacheKey, verified });
     } else {
       last.token = token;
       last.cacheKey = cacheKey;
       last.verified = verified;
     }
     this.emit?.({ type: 'token_cache', provider: verified.provider.name, hit: true });
-    return this.authorize(credentials, verified, this.now());
+    return this.authorize(credentials, verified, now);
   }
 
   private async verifyRemotely(credentials: Credentials): Promise<SessionPrincipal> {

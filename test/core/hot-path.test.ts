@@ -139,6 +139,38 @@ describe('a keep-alive connection that sends its token again', () => {
     await expect(again).resolves.toMatchObject({ workosUserId: expect.any(String) });
   });
 
+  test('leaves the connection as it was to anyone looking: no enumerable property, nothing in its JSON', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const connection = { id: 7 };
+    const token = await workos.sessionToken();
+    await verifier.authenticateNow(onConnection(connection, token));
+    expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
+    expect(Object.keys(connection)).toEqual(['id']);
+    expect(JSON.stringify(connection)).toBe('{"id":7}');
+  });
+
+  test('that cannot take a memo (frozen) is still answered, from the token cache', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const connection = Object.freeze({});
+    const token = await workos.sessionToken({ sub: 'user_01FROZEN' });
+    await expect(verifier.authenticateNow(onConnection(connection, token))).resolves.toMatchObject({ subject: 'user_01FROZEN' });
+    const again = verifier.authenticateNow(onConnection(connection, token));
+    expect(again).not.toBeInstanceOf(Promise);
+    expect((again as SessionPrincipal).subject).toBe('user_01FROZEN');
+  });
+
+  test('keeps one memo per verifier: two guards on one connection each answer for their own issuer', async () => {
+    const forWorkos = createVerifier({ providers: [workos.provider()] });
+    const forClerk = createVerifier({ providers: [clerk.provider()], resolveLegacyUser: () => 'user_01FROMCLERK' });
+    const connection = {};
+    const [workosToken, clerkToken] = await Promise.all([workos.sessionToken({ sub: 'user_01W' }), clerk.sessionToken({ sub: 'user_2CLERK' })]);
+    await forWorkos.authenticateNow(onConnection(connection, workosToken));
+    await forClerk.authenticateNow(onConnection(connection, clerkToken));
+    expect((forWorkos.authenticateNow(onConnection(connection, workosToken)) as SessionPrincipal).subject).toBe('user_01W');
+    expect((forClerk.authenticateNow(onConnection(connection, clerkToken)) as SessionPrincipal).clerkUserId).toBe('user_2CLERK');
+    await expect(forWorkos.authenticateNow(onConnection(connection, clerkToken))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'issuer_unknown' });
+  });
+
   test('is refused once its signing key is withdrawn from the key set: 401 kid_unknown', async () => {
     const issuer = await createTestIssuer({ kind: 'workos' });
     try {
@@ -246,6 +278,37 @@ test('a synchronous rejection is reported once, with a token fingerprint and nev
   const rejections = events.filter((event) => event.type === 'rejection');
   expect(rejections).toEqual([{ type: 'rejection', status: 401, error: 'session_revoked', reason: 'session_revoked', tokenHash: expect.stringMatching(/^[\w-]{12}$/) }]);
   expect(JSON.stringify(events)).not.toContain(token.split('.')[2]);
+});
+
+describe('the request method is read only for the CSRF check of a cookie', () => {
+  /** A request whose method must not be read. */
+  function methodUnread(...rawHeaders: string[]): RequestLike {
+    return {
+      rawHeaders,
+      headers: {},
+      get method(): never {
+        throw new Error('request.method was read');
+      },
+    };
+  }
+
+  test('a bearer token never reads it, first time or cached', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken({ sub: 'user_01NOMETHOD' });
+    await expect(verifier.authenticateNow(methodUnread('Authorization', `Bearer ${token}`))).resolves.toMatchObject({ subject: 'user_01NOMETHOD' });
+    expect((verifier.authenticateNow(methodUnread('Authorization', `Bearer ${token}`)) as SessionPrincipal).subject).toBe('user_01NOMETHOD');
+  });
+
+  test('a cookie on a POST from an origin that is not authorized is a 403 csrf_origin, cached or not', async () => {
+    const verifier = createVerifier({ providers: [clerk.provider({ authorizedParties: ['https://app.test'] })], resolveLegacyUser: () => 'user_01FROMCLERK' });
+    const token = await clerk.sessionToken({ claims: { azp: 'https://app.test' } });
+    const post = () => nodeRequest('POST', 'Cookie', `__session=${token}`, 'Origin', 'https://evil.test');
+    await expect(verifier.authenticateNow(nodeRequest('GET', 'Cookie', `__session=${token}`))).resolves.toBeDefined();
+    const error = thrownNow(() => verifier.authenticateNow(post()));
+    expect([error.status, error.error, error.reason]).toEqual([403, 'forbidden', 'csrf_origin']);
+    const lowerCase = thrownNow(() => verifier.authenticateNow(nodeRequest('post', 'Cookie', `__session=${token}`, 'Origin', 'https://evil.test')));
+    expect([lowerCase.status, lowerCase.error, lowerCase.reason]).toEqual([403, 'forbidden', 'csrf_origin']);
+  });
 });
 
 describe('headers are read from rawHeaders only', () => {

@@ -69,8 +69,7 @@ export class JwksKeySet implements KeySet {
     return this.held !== undefined && !this.isExpired(this.opts.now());
   }
 
-  stillUsable(): boolean {
-    const now = this.opts.now();
+  stillUsable(now: number): boolean {
     if (this.held === undefined || this.isExpired(now)) return false;
     // Refresh ahead of expiry (and through the stale window); the caller goes on with the keys held.
     if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) void this.refresh(false);
@@ -87,7 +86,7 @@ export class JwksKeySet implements KeySet {
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
-    if (!this.stillUsable()) {
+    if (!this.stillUsable(this.opts.now())) {
       await this.refresh(false);
       if (this.held === undefined || this.isExpired(this.opts.now())) throw this.unavailable();
     }

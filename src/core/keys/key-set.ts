@@ -7,9 +7,10 @@ export interface KeySet {
   getKey(kid: string | undefined, alg: string): Promise<CryptoKey>;
   /**
    * Whether the keys held may still vouch for a verification made earlier (a
-   * verified-token cache hit); starts a background refresh when one is due.
+   * verified-token cache hit) at `now` (the verifier's clock, ms); starts a
+   * background refresh when one is due.
    */
-  stillUsable(): boolean;
+  stillUsable(now: number): boolean;
   /** Fetch ahead of traffic; resolves true when keys are usable. */
   warm(): Promise<boolean>;
   /** Whether keys are held and usable now. */
