@@ -1,10 +1,12 @@
 /**
  * One benchmark server per process: a hello-world route behind the guard named
- * by BENCH_SERVER. `express-set-auth` and `koa-set-auth` (for bench/process-cost.ts)
- * only set the principal: the floor for any middleware that follows the req.auth
- * convention; `express-sessionguard-timed` and `koa-sessionguard-timed` time the guard. Prints "READY <port>" once listening (keys warmed unless
- * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here. `express-sessionguard-declared`
- * is the cached path on a server built with `SessionIncomingMessage` (req.auth declared up front).
+ * by BENCH_SERVER. Prints "READY <port>" once listening (keys warmed unless
+ * BENCH_COLD=1), or "UNAVAILABLE <why>" when the guard cannot run here. Besides the
+ * contenders: `express-set-auth` and `koa-set-auth` only set the principal (the floor
+ * for any middleware that follows the req.auth convention); `express-noop` only calls
+ * next(); `express-sessionguard-timed` and `koa-sessionguard-timed` time the guard;
+ * `express-sessionguard-declared` is the cached path on a server built with
+ * `SessionIncomingMessage` (req.auth declared up front).
  * Configuration comes from the parent in BENCH_ISSUER, BENCH_JWKS_URL, BENCH_PEM.
  */
 import type { Server } from 'node:http';
@@ -124,6 +126,9 @@ async function listener(): Promise<Listener | string> {
       guarded.use(clerk, requireSignedIn, app);
       return guarded;
     }
+    case 'express-noop':
+      // What Express charges for one more middleware that does nothing.
+      return expressApp((_req, _res, next) => next());
     case 'express-set-auth': {
       // The floor for any Express middleware that follows the req.auth convention: it only sets req.auth.
       const principal = Object.freeze({ subject: 'user_bench' });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs each section in its own process, then writes
  * bench/results/results.md and bench/results/chart.svg and prints the targets.
- * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,http,cold,memory to pick sections
+ * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,http,paired,cold,memory to pick sections
  * (the report then uses the last results of the others).
  */
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { QUICK, RESULTS_DIR } from './lib/config.js';
 const SECTIONS: Record<string, { file: string; flags: string[] }> = {
   verify: { file: 'verify.ts', flags: [] },
   http: { file: 'http.ts', flags: [] },
+  paired: { file: 'paired.ts', flags: [] },
   cold: { file: 'cold-start.ts', flags: [] },
   memory: { file: 'memory.ts', flags: ['--expose-gc'] },
 };

@@ -32,6 +32,14 @@ export const settings = {
   httpSeconds: count('BENCH_HTTP_SECONDS', 4, 2),
   httpWarmupSeconds: count('BENCH_HTTP_WARMUP_SECONDS', 2, 1),
   httpConnections: count('BENCH_HTTP_CONNECTIONS', 50, 50),
+  /**
+   * Paired runs (bench/paired.ts): fresh pairs of processes per comparison, bursts per pair,
+   * seconds per burst, after a warm-up long enough that the first burst reads like the others.
+   */
+  pairedPairs: count('BENCH_PAIRED_PAIRS', 4, 2),
+  pairedBursts: count('BENCH_PAIRED_BURSTS', 6, 3),
+  pairedSeconds: count('BENCH_PAIRED_SECONDS', 2, 2),
+  pairedWarmupSeconds: count('BENCH_PAIRED_WARMUP_SECONDS', 5, 3),
   /** Concurrent requests hitting a fresh process in the cold-start case. */
   coldRequests: count('BENCH_COLD_REQUESTS', 1000, 1000),
   /** Distinct tokens pushed through the middleware in the memory case (issue: 1,000,000). */

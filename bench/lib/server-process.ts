@@ -15,7 +15,8 @@ const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').fil
 
 export type StartResult = { server: ServerProcess } | { unavailable: string };
 
-export function startServer(kind: string, issuer: TestIssuer, { cold = false } = {}): Promise<StartResult> {
+/** `dist`: another build of sessionguard for this server (see bench/lib/package.ts). */
+export function startServer(kind: string, issuer: TestIssuer, { cold = false, dist }: { cold?: boolean; dist?: string } = {}): Promise<StartResult> {
   const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
     env: {
       ...process.env,
@@ -25,6 +26,7 @@ export function startServer(kind: string, issuer: TestIssuer, { cold = false } =
       BENCH_JWKS_URL: issuer.jwksUrl,
       BENCH_PEM: issuer.key.publicPem,
       BENCH_COLD: cold ? '1' : '0',
+      ...(dist === undefined ? {} : { BENCH_DIST: dist }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
