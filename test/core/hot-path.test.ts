@@ -299,6 +299,17 @@ describe('the request method is read only for the CSRF check of a cookie', () =>
     expect((verifier.authenticateNow(methodUnread('Authorization', `Bearer ${token}`)) as SessionPrincipal).subject).toBe('user_01NOMETHOD');
   });
 
+  test('extract() still answers every field as its own, the method upper-cased', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken();
+    expect(verifier.extract(nodeRequest('post', 'Cookie', `__session=${token}`, 'Origin', 'https://app.test'))).toEqual({
+      token,
+      source: 'cookie',
+      method: 'POST',
+      origin: 'https://app.test',
+    });
+  });
+
   test('a cookie on a POST from an origin that is not authorized is a 403 csrf_origin, cached or not', async () => {
     const verifier = createVerifier({ providers: [clerk.provider({ authorizedParties: ['https://app.test'] })], resolveLegacyUser: () => 'user_01FROMCLERK' });
     const token = await clerk.sessionToken({ claims: { azp: 'https://app.test' } });
