@@ -5,9 +5,10 @@
  * Every round starts a fresh process for each server: a Node server's speed varies far
  * more from one process to the next than within one (on the 2-core reference machine two
  * bare Express processes of one round measured from 0.77× to 1.45× of each other), so one process per server
- * would lock a single draw of that luck into the whole run. The rows the targets are about
+ * would lock a single draw of that luck into the whole run. The rows of the cached-path targets
  * (the bare frameworks and sessionguard's cached path) run two processes each per round and
- * count their mean, which halves that luck's weight; the two bare processes' ratio is the
+ * count their mean, which halves that luck's weight (bench/paired.ts measures those comparisons
+ * more tightly, and the report reads the targets from it when it ran); the two bare processes' ratio is the
  * noise control. Within a round, the servers of one framework run side by side and take the
  * load in 1-second bursts in turn (see loadFreshGroup): loading each for its whole share in
  * one go had let the machine's drift during a round fall on whichever came later. A row's

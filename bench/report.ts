@@ -113,7 +113,7 @@ if (http.length > 0) {
           return `${ratio(median(perRound)!)} of each other (${row.name.split(' ')[0]}; second process over first, median of rounds; per round from ${ratio(Math.min(...perRound))} to ${ratio(Math.max(...perRound))})`;
         })
         .join(' and ')}. Single processes of identical servers measure that far apart on this machine: a gap of that size between single-process rows says nothing. ` +
-        'The rows with two processes per round (the bare frameworks and sessionguard\'s cached path, which the targets are about) count their mean, which narrows that spread.',
+        'The rows with two processes per round (the bare frameworks and sessionguard\'s cached path) count their mean, which narrows that spread.',
       '',
     );
   }
