@@ -2,12 +2,11 @@
  * One HTTP round for a group of servers compared with each other: a fresh process
  * each, all started, checked and warmed up, then loaded in short bursts in turn.
  */
-import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 import type { TestIssuer } from '../../src/testing/index.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { settings } from './config.js';
 import { median } from './median.js';
+import { cpuTicks, load } from './load.js';
 
 /** What one server did over all its bursts in a round. */
 export interface ServerMeasure {
@@ -17,20 +16,6 @@ export interface ServerMeasure {
   p99Ms: number;
   /** The server's CPU time per request under load, from /proc (null where there is no /proc). */
   cpuMicrosPerRequest: number | null;
-}
-
-/** User plus system CPU time of a process in clock ticks (1/100 s on Linux), or null without /proc. */
-function cpuTicks(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
-}
-
-function load(url: string, token: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections: settings.httpConnections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
 }
 
 interface Tally {

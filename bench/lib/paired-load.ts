@@ -9,13 +9,12 @@
  * Linux only (taskset), and needs two cores.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import autocannon from 'autocannon';
 import type { TestIssuer } from '../../src/testing/index.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { settings } from './config.js';
 import { median } from './median.js';
+import { cpuTicks, load } from './load.js';
 
 /** A server of a comparison: a kind of bench/http-server.ts, optionally from another build. */
 export interface PairedServer {
@@ -29,7 +28,6 @@ export interface PairMeasure {
   /** Each server's share of the shared core over the bursts, and the load generator's share of its own. */
   cpuShares: [number, number];
   loaderShare: number;
-  requestsPerSec: [number, number];
 }
 
 const SERVER_CORE = '1';
@@ -47,18 +45,13 @@ export function pairedUnavailable(): string | undefined {
   return undefined;
 }
 
-/** User plus system CPU time of a process, in seconds (from /proc). */
+/** A server's CPU time in seconds: paired runs need /proc, checked by pairedUnavailable(). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return cpuTicks(pid)! / 100;
 }
 
 function pin(pid: number, core: string): void {
   execFileSync('taskset', ['-apc', core, String(pid)], { stdio: 'ignore' });
-}
-
-function load(url: string, token: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections: settings.httpConnections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
 }
 
 async function started(server: PairedServer, issuer: TestIssuer): Promise<ServerProcess> {
@@ -84,25 +77,24 @@ export async function measurePair(first: PairedServer, second: PairedServer, iss
       if (check.status !== 200) throw new Error(`a paired server answered ${check.status}: ${await check.text()}`);
       pin(server.pid, SERVER_CORE);
     }
-    const both = (seconds: number) => Promise.all((swap ? [b, a] : [a, b]).map((server) => load(server.url, token, seconds)));
-    await both(settings.pairedWarmupSeconds);
+    // Loaded in the order they were started; the results come back as [first, second] of the comparison.
+    const loadBoth = async (seconds: number) => {
+      const results = await Promise.all(servers.map((server) => load(server.url, token, seconds)));
+      return swap ? [results[1]!, results[0]!] : [results[0]!, results[1]!];
+    };
+    await loadBoth(settings.pairedWarmupSeconds);
     const ratios: number[] = [];
-    const totals = { requests: [0, 0], seconds: 0, cpu: [0, 0], loader: 0 };
+    const totals = { seconds: 0, cpu: [0, 0], loader: 0 };
     for (let burst = 0; burst < settings.pairedBursts; burst++) {
       const cpuBefore = [cpuSeconds(a.pid), cpuSeconds(b.pid)];
       const loaderBefore = process.cpuUsage();
       const wallBefore = process.hrtime.bigint();
-      const results = await both(settings.pairedSeconds);
+      const [ra, rb] = await loadBoth(settings.pairedSeconds);
       const wall = Number(process.hrtime.bigint() - wallBefore) / 1e9;
-      const [ra, rb] = swap ? [results[1]!, results[0]!] : [results[0]!, results[1]!];
-      for (const result of [ra, rb]) {
+      for (const result of [ra!, rb!]) {
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`a paired server answered ${result.non2xx} non-2xx and ${result.errors} errors`);
       }
-      const rpsA = ra.requests.total / ra.duration;
-      const rpsB = rb.requests.total / rb.duration;
-      ratios.push(rpsB / rpsA);
-      totals.requests[0]! += ra.requests.total;
-      totals.requests[1]! += rb.requests.total;
+      ratios.push(rb!.requests.total / rb!.duration / (ra!.requests.total / ra!.duration));
       totals.seconds += wall;
       totals.cpu[0]! += cpuSeconds(a.pid) - cpuBefore[0]!;
       totals.cpu[1]! += cpuSeconds(b.pid) - cpuBefore[1]!;
@@ -113,7 +105,6 @@ export async function measurePair(first: PairedServer, second: PairedServer, iss
       ratios,
       cpuShares: [totals.cpu[0]! / totals.seconds, totals.cpu[1]! / totals.seconds],
       loaderShare: totals.loader / totals.seconds,
-      requestsPerSec: [totals.requests[0]! / totals.seconds, totals.requests[1]! / totals.seconds],
     };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
