@@ -1,4 +1,4 @@
-/** A user hook that never answers must not hold a request forever: it fails after `ms`. */
+/** A hook or a store that never answers must not hold a request forever: it fails after `ms`. */
 export function withDeadline<T>(work: Promise<T> | T, ms: number, what: string): Promise<T> {
   if (!(work instanceof Promise)) return Promise.resolve(work);
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,7 @@
-/** The error codes of the contract's catalog (CONTRACT.md section 4). */
+/** Realm of WWW-Authenticate challenges when none is configured. */
+export const DEFAULT_REALM = 'api';
+
+/** Every `error` code a rejection can carry. */
 export type SessionErrorCode =
   | 'invalid_request'
   | 'missing_token'
@@ -12,7 +15,7 @@ export type SessionErrorCode =
   | 'not_found'
   | 'service_unavailable';
 
-/** The JSON body every rejection carries (the seed's error schema). */
+/** The JSON body every rejection carries: `error`, a human `message`, and `reason` / `suspended_until` where they apply. */
 export interface SessionErrorBody {
   error: SessionErrorCode;
   message: string;
@@ -48,6 +51,11 @@ export class SessionError extends Error {
     this.reason = init.reason;
     this.suspendedUntil = init.suspendedUntil;
     this.headers = Object.freeze({ ...(init.headers ?? {}) });
+  }
+
+  /** The same rejection with another reason (status, message and headers kept). */
+  withReason(reason: string): SessionError {
+    return new SessionError({ status: this.status, error: this.error, message: this.message, reason, headers: { ...this.headers } });
   }
 
   toJSON(): SessionErrorBody {
@@ -144,6 +152,21 @@ export class ErrorFactory {
       headers: {
         'WWW-Authenticate': `Bearer ${this.realmParam}, error="insufficient_scope", scope=${quoted(scope)}`,
       },
+    });
+  }
+
+  notFound(reason: string, message: string): SessionError {
+    return new SessionError({ status: 404, error: 'not_found', reason, message });
+  }
+
+  /** A request body over the cap: the connection is closed rather than read on. */
+  bodyTooLarge(maxBytes: number): SessionError {
+    return new SessionError({
+      status: 413,
+      error: 'invalid_request',
+      reason: 'body_too_large',
+      message: `The request body is larger than ${maxBytes} bytes.`,
+      headers: { Connection: 'close' },
     });
   }
 

@@ -1,13 +1,12 @@
+import { DEFAULT_REALM } from './errors.js';
 import type { Provider } from './providers/types.js';
-import type { AccountStatus } from './account-status.js';
+import type { AccountStatus } from './session/account-status.js';
 import type { SessionEventListener } from './events.js';
-import type { SessionPrincipal, TemplateMinter } from './principal.js';
+import type { SessionPrincipal, TemplateMinter } from './principal/principal.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
 
-/** Realm of WWW-Authenticate challenges when none is configured. */
-export const DEFAULT_REALM = 'api';
 
 /** Identifies what a revocation check is asked about. */
 export interface RevocationQuery {
@@ -45,7 +44,7 @@ export interface SessionGuardOptions {
   statusCacheTtlSeconds?: number;
   /** Cache for Clerk → WorkOS user mappings (default 10,000 entries, 10 minutes). */
   legacyUserCache?: { max?: number; ttlSeconds?: number };
-  /** Key-set fetching and caching (CONTRACT section 6). */
+  /** Key-set fetching and caching: fetch timeout, unknown-kid refetch cooldown, freshness and how long stale keys may serve. */
   keySets?: {
     fetchTimeoutMs?: number;
     cooldownMs?: number;

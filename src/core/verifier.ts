@@ -3,11 +3,11 @@ import { LRUCache } from 'lru-cache';
 import { ErrorFactory, SessionError } from './errors.js';
 import { withDeadline } from './deadline.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
-import { assertSingleCredential, extractCredentials, type Credentials, type RequestLike } from './credentials.js';
-import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken, type JsonObject } from './token.js';
-import { checkStaticClaims, checkTime, type ClaimProblem } from './claims.js';
-import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal.js';
-import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './account-status.js';
+import { assertSingleCredential, extractCredentials, type Credentials, type RequestLike } from './request/credentials.js';
+import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken, type JsonObject } from './token/decode.js';
+import { checkStaticClaims, checkTime, type ClaimProblem } from './token/claims.js';
+import { buildPrincipalBase, createPrincipal, type PrincipalBase, type SessionPrincipal } from './principal/principal.js';
+import { effectiveStatus, parseAccountStatus, type ParsedAccountStatus } from './session/account-status.js';
 import { resolveOptions, type ResolvedOptions, type RevocationQuery, type SessionGuardOptions } from './options.js';
 import type { Provider } from './providers/types.js';
 import { KeySetUnavailableError, type KeySet } from './keys/key-set.js';
@@ -16,8 +16,8 @@ import { JwksKeySet } from './keys/jwks-key-set.js';
 import { SignatureOffload } from './keys/signature-offload.js';
 import type { GuardContext } from './guards/context.js';
 import { RbacPolicy } from './guards/rbac.js';
-import { StaticKeySet } from './keys/static-key-set.js';
-import { invalidationFor, storeHooks } from './store/bind-store.js';
+import { LocalKeySet } from './keys/local-key-set.js';
+import { invalidationFor, storeHooks } from './session/store-hooks.js';
 import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
@@ -475,8 +475,8 @@ export class SessionVerifier {
   private createKeySet(provider: Provider): KeySet {
     const source = provider.keySource;
     const where = `${provider.kind}() "${provider.name}"`;
-    if (source.type === 'pem') return new StaticKeySet(where, { pem: source.pem });
-    if (source.type === 'jwks-inline') return new StaticKeySet(where, { jwks: source.jwks });
+    if (source.type === 'pem') return LocalKeySet.fromConfig(where, { pem: source.pem });
+    if (source.type === 'jwks-inline') return LocalKeySet.fromConfig(where, { jwks: source.jwks });
     const tuning = this.options.keySets ?? {};
     return new JwksKeySet({
       provider: provider.name,

@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import type { SessionPrincipal } from '../core/principal.js';
+import type { SessionPrincipal } from '../core/principal/principal.js';
 
 /**
  * A Node request with `auth` declared when Node creates it, for

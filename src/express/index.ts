@@ -2,8 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionVerifier } from '../core/verifier.js';
 import { toHttpResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
-import type { SessionPrincipal } from '../core/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/adapter.js';
+import type { SessionPrincipal } from '../core/principal/principal.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
@@ -23,7 +23,7 @@ export type ExpressRouteGuards = RouteGuards<Request, RequestHandler>;
 
 export interface SessionGuardMiddleware extends RequestHandler, SessionGuardExtras<RequestHandler, Request> {}
 
-/** Writes a rejection as the contract's JSON error. */
+/** Writes a rejection as sessionguard's JSON error. */
 export function sendSessionError(res: Response, error: SessionError): void {
   const response = toHttpResponse(error);
   res.status(response.status);

@@ -69,7 +69,7 @@ export function identityKoa(options: IdentityServiceOptions | IdentityService): 
 
 export { IdentityService, type IdentityResponse, type IdentityServiceOptions };
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from '../core/identity/service-auth.js';
-export type { VerifyResponseBody } from '../core/identity/verify-response.js';
+export type { VerifyResponseBody } from '../core/principal/verify-response.js';
 export { tokenTemplates, TokenTemplates, type TokenTemplate, type TokenTemplatesOptions } from '../core/templates/token-templates.js';
 export { hasuraTemplate, HASURA_CLAIMS_NAMESPACE, type HasuraTemplateOptions } from '../core/templates/hasura.js';
 export type { SigningAlgorithm, SigningKeyInput, PrivateJwk } from '../core/templates/signing-key.js';

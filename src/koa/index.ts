@@ -2,8 +2,8 @@ import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedConte
 import type { SessionVerifier } from '../core/verifier.js';
 import { toHttpResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
-import type { SessionPrincipal } from '../core/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/adapter.js';
+import type { SessionPrincipal } from '../core/principal/principal.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
@@ -24,7 +24,7 @@ export type KoaRouteGuards = RouteGuards<SessionGuardContext, SessionGuardKoaMid
 
 export interface SessionGuardMiddleware extends SessionGuardKoaMiddleware, SessionGuardExtras<SessionGuardKoaMiddleware, SessionGuardContext> {}
 
-/** Writes a rejection as the contract's JSON error, byte for byte what the Express adapter sends. */
+/** Writes a rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sendSessionError(ctx: SessionGuardContext, error: SessionError): void {
   const response = toHttpResponse(error);
   ctx.status = response.status;

@@ -8,10 +8,10 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import { guardedApp, expectError } from '../helpers';
 import { oidc, type JsonWebKeySet } from '../../src';
-import { checkHeader, checkTokenShape, decodeProtectedHeader } from '../../src/core/token';
-import { StaticKeySet } from '../../src/core/keys/static-key-set';
+import { checkHeader, checkTokenShape, decodeProtectedHeader } from '../../src/core/token/decode';
+import { LocalKeySet } from '../../src/core/keys/local-key-set';
 import { verifySignature } from '../../src/core/keys/verify-signature';
-import { ASYMMETRIC_ALGORITHMS } from '../../src/core/providers/validate';
+import { ALGORITHMS, SUPPORTED_ALGORITHMS } from '../../src/core/keys/algorithms';
 import vectors from '../fixtures/wycheproof/json_web_signature_test.json';
 import keyVectors from '../fixtures/wycheproof/json_web_key_test.json';
 import { bearer } from './support';
@@ -63,7 +63,7 @@ const DELIBERATELY_REFUSED: Record<number, string> = {
 };
 
 /** Everything the verifier does before claims, for a raw JWS and one key set. Returns the first refusal, or 'accepted'. */
-async function signatureLayer(jws: string, keySet: StaticKeySet): Promise<string> {
+async function signatureLayer(jws: string, keySet: LocalKeySet): Promise<string> {
   const shape = checkTokenShape(jws);
   if (shape !== undefined) return shape;
   const header = decodeProtectedHeader(jws);
@@ -71,7 +71,7 @@ async function signatureLayer(jws: string, keySet: StaticKeySet): Promise<string
   const headerProblem = checkHeader(header);
   if (headerProblem !== undefined) return headerProblem.reason;
   const alg = header.alg as string;
-  if (!ASYMMETRIC_ALGORITHMS.has(alg)) return 'alg_not_allowed';
+  if (!ALGORITHMS.has(alg)) return 'alg_not_allowed';
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') return 'kid_unknown';
   try {
@@ -82,9 +82,9 @@ async function signatureLayer(jws: string, keySet: StaticKeySet): Promise<string
   }
 }
 
-function keySetFor(group: Group): StaticKeySet | string {
+function keySetFor(group: Group): LocalKeySet | string {
   try {
-    return new StaticKeySet('wycheproof', { jwks: { keys: keysOf(group) } as JSONWebKeySet });
+    return LocalKeySet.fromConfig('wycheproof', { jwks: { keys: keysOf(group) } as JSONWebKeySet });
   } catch (error) {
     return (error as Error).message;
   }
@@ -139,7 +139,7 @@ describe('through the Express middleware', () => {
       const keys = hasSupportedKeys(group) && typeof keySetFor(group) !== 'string' ? keysOf(group) : [];
       // A group whose key sessionguard refuses is served a key set it accepts, so the vector still reaches the verifier.
       const jwks = { keys: keys.length > 0 ? keys : [FALLBACK_KEY] } as JsonWebKeySet;
-      app = guardedApp({ providers: [oidc({ issuer: 'https://wycheproof.test', jwks, algorithms: [...ASYMMETRIC_ALGORITHMS] })] }).app;
+      app = guardedApp({ providers: [oidc({ issuer: 'https://wycheproof.test', jwks, algorithms: [...SUPPORTED_ALGORITHMS] })] }).app;
       apps.set(group, app);
     }
     return app;

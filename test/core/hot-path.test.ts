@@ -4,7 +4,7 @@
  */
 import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import { createVerifier, isSessionError, SessionError, type SessionPrincipal } from '../../src';
-import type { RequestLike } from '../../src/core/credentials';
+import type { RequestLike } from '../../src/core/request/credentials';
 
 let workos: TestIssuer;
 let clerk: TestIssuer;

@@ -1,4 +1,4 @@
-import { hasAmbiguousKeys } from '../../src/core/token';
+import { hasAmbiguousKeys } from '../../src/core/token/decode';
 
 test.each([
   ['{"a":1,"a":2}', true],

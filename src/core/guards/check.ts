@@ -1,4 +1,4 @@
-import type { SessionPrincipal } from '../principal.js';
+import type { SessionPrincipal } from '../principal/principal.js';
 import type { GuardContext } from './context.js';
 
 /**

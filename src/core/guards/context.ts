@@ -1,5 +1,4 @@
-import { ErrorFactory } from '../errors.js';
-import { DEFAULT_REALM } from '../options.js';
+import { DEFAULT_REALM, ErrorFactory } from '../errors.js';
 import type { RbacPolicy } from './rbac.js';
 
 /** What a guard needs besides the principal: the errors (with the verifier's realm) and the RBAC policy. */

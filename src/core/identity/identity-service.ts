@@ -1,12 +1,12 @@
 import type { SessionGuardOptions } from '../options.js';
 import { SessionVerifier } from '../verifier.js';
 import { SessionError, toHttpResponse } from '../errors.js';
-import type { RequestLike } from '../credentials.js';
-import type { SessionPrincipal } from '../principal.js';
+import type { RequestLike } from '../request/credentials.js';
+import type { SessionPrincipal } from '../principal/principal.js';
 import { isTemplateLifetime, MAX_TEMPLATE_LIFETIME_SECONDS, MIN_TEMPLATE_LIFETIME_SECONDS, type TokenTemplates } from '../templates/token-templates.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody, type BodyRequest } from './json-body.js';
 import { ServiceAuthenticator, type ServiceAuthOptions } from './service-auth.js';
-import { toVerifyResponse } from './verify-response.js';
+import { toVerifyResponse } from '../principal/verify-response.js';
 import { BadPathError, matchIdentityRoute } from './routes.js';
 
 export interface IdentityServiceOptions extends SessionGuardOptions {
@@ -110,14 +110,14 @@ export class IdentityService {
   async createToken(request: BodyRequest, sessionId: string, templateName: string): Promise<IdentityResponse> {
     try {
       const templates = this.templates;
-      if (templates === undefined) throw this.notFound('templates_disabled', 'This identity service has no JWT templates.');
+      if (templates === undefined) throw this.verifier.errors.notFound('templates_disabled', 'This identity service has no JWT templates.');
       const credential = this.bearer(request);
       if (credential === undefined) throw this.verifier.errors.missingToken();
       const asService = this.callers.isServiceCredential(credential);
       let principal: SessionPrincipal | undefined;
       if (asService) await this.callers.authenticate(credential, this.callers.tokensScope);
       else principal = await this.sessionOf(credential, sessionId);
-      if (!templates.has(templateName)) throw this.notFound('template_unknown', 'No JWT template has that name.');
+      if (!templates.has(templateName)) throw this.verifier.errors.notFound('template_unknown', 'No JWT template has that name.');
       const body = (await this.body(request)) ?? {};
       if (!isObject(body)) throw this.verifier.errors.invalidRequest('body_invalid', 'The request body must be a JSON object.');
       const expiresInSeconds = body.expires_in_seconds;
@@ -137,7 +137,7 @@ export class IdentityService {
 
   /** GET /.well-known/jwks.json: the public keys of template tokens. */
   jwks(): IdentityResponse {
-    if (this.templates === undefined) return this.failure(this.notFound('templates_disabled', 'This identity service has no JWT templates.'));
+    if (this.templates === undefined) return this.failure(this.verifier.errors.notFound('templates_disabled', 'This identity service has no JWT templates.'));
     return json(200, this.templates.jwks(), 'public, max-age=300');
   }
 
@@ -173,10 +173,6 @@ export class IdentityService {
     if (sessionId !== undefined && principal.sessionId !== sessionId) {
       throw this.verifier.errors.forbidden('session_mismatch', 'The token does not belong to this session.');
     }
-  }
-
-  private notFound(reason: string, message: string): SessionError {
-    return new SessionError({ status: 404, error: 'not_found', reason, message });
   }
 
   private failure(error: unknown): IdentityResponse {

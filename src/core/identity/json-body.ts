@@ -1,21 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { SessionError, type ErrorFactory } from '../errors.js';
+import type { ErrorFactory } from '../errors.js';
 
 /** Default cap on request bodies: a token is at most 8 KiB, so 16 KiB leaves room and no more. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /** A Node request, possibly already read by a body parser (Express's express.json(), Koa's bodyparser). */
 export type BodyRequest = IncomingMessage & { body?: unknown };
-
-function tooLarge(maxBytes: number): SessionError {
-  return new SessionError({
-    status: 413,
-    error: 'invalid_request',
-    reason: 'body_too_large',
-    message: `The request body is larger than ${maxBytes} bytes.`,
-    headers: { Connection: 'close' },
-  });
-}
 
 function parse(text: string, errors: ErrorFactory): unknown {
   if (text.trim() === '') return undefined;
@@ -38,7 +28,7 @@ export async function readJsonBody(request: BodyRequest, maxBytes: number, error
     return body;
   }
   const declared = Number(request.headers['content-length'] ?? '0');
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) throw errors.bodyTooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   const text = await new Promise<string>((resolve, reject) => {
@@ -47,7 +37,7 @@ export async function readJsonBody(request: BodyRequest, maxBytes: number, error
       if (size > maxBytes) {
         cleanup();
         request.pause();
-        reject(tooLarge(maxBytes));
+        reject(errors.bodyTooLarge(maxBytes));
         return;
       }
       chunks.push(chunk);

@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Bytes } from '../hash.js';
 import { SessionError, type ErrorFactory } from '../errors.js';
 import { SessionVerifier } from '../verifier.js';
-import { checkTokenShape, decodeToken } from '../token.js';
+import { checkTokenShape, decodeToken } from '../token/decode.js';
 import type { Provider } from '../providers/types.js';
 import type { SessionEventListener } from '../events.js';
 
@@ -44,14 +45,6 @@ function issuerOf(credential: string): unknown {
   return checkTokenShape(credential) === undefined ? decodeToken(credential)?.payload.iss : undefined;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** The same rejection with a `service_` reason: a remote() client reads these as "my credential was refused", not "the user's token is bad". */
-function withReason(error: SessionError, reason: string): SessionError {
-  return new SessionError({ status: error.status, error: error.error, message: error.message, reason, headers: { ...error.headers } });
-}
 
 /** Authenticates the service calling the identity service: an API key or a token of a configured service issuer. */
 export class ServiceAuthenticator {
@@ -79,7 +72,7 @@ export class ServiceAuthenticator {
       if (!Array.isArray(entry.scopes) || (entry.scopes as unknown[]).some((scope) => typeof scope !== 'string' || !SCOPE.test(scope))) {
         fail(`API key "${entry.name}": scopes must be a list of scope names.`);
       }
-      return { name: entry.name, digest: digest(entry.key), scopes: Object.freeze([...entry.scopes]) };
+      return { name: entry.name, digest: sha256Bytes(entry.key), scopes: Object.freeze([...entry.scopes]) };
     });
     this.verifyScope = this.scopeOption('verifyScope', options.verifyScope, 'sessions:verify');
     this.tokensScope = this.scopeOption('tokensScope', options.tokensScope, 'sessions:tokens');
@@ -103,10 +96,10 @@ export class ServiceAuthenticator {
   /** The calling service holding `scope`, or a SessionError whose reason starts with `service_`. */
   async authenticate(credential: string | undefined, scope: string): Promise<ServiceCaller> {
     if (credential === undefined) {
-      throw withReason(this.errors.missingToken(), 'service_credential_missing');
+      throw this.errors.missingToken().withReason('service_credential_missing');
     }
     const caller = this.matchKey(credential) ?? (await this.verifyServiceToken(credential));
-    if (!caller.scopes.includes(scope)) throw withReason(this.errors.insufficientScope([scope]), 'service_scope_missing');
+    if (!caller.scopes.includes(scope)) throw this.errors.insufficientScope([scope]).withReason('service_scope_missing');
     return caller;
   }
 
@@ -116,7 +109,7 @@ export class ServiceAuthenticator {
 
   /** Compares against every key, whatever matched, so timing says nothing about which or whether. */
   private matchKey(credential: string): ServiceCaller | undefined {
-    const presented = digest(credential);
+    const presented = sha256Bytes(credential);
     let found: ServiceCaller | undefined;
     for (const key of this.keys) {
       if (timingSafeEqual(presented, key.digest) && found === undefined) found = { name: key.name, scopes: key.scopes };

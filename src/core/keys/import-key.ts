@@ -1,22 +1,5 @@
 import { importJWK, type JWK } from 'jose';
-
-/** The key types each algorithm family may use: a token's alg must fit its key. */
-function keyFitsAlgorithm(jwk: JWK, alg: string): boolean {
-  switch (jwk.kty) {
-    case 'RSA':
-      return /^(RS|PS)(256|384|512)$/.test(alg);
-    case 'EC':
-      return (
-        (alg === 'ES256' && jwk.crv === 'P-256') ||
-        (alg === 'ES384' && jwk.crv === 'P-384') ||
-        (alg === 'ES512' && jwk.crv === 'P-521')
-      );
-    case 'OKP':
-      return jwk.crv === 'Ed25519' && (alg === 'EdDSA' || alg === 'Ed25519');
-    default:
-      return false;
-  }
-}
+import { keyFitsAlgorithm } from './algorithms.js';
 
 export const MIN_RSA_BITS = 2048;
 

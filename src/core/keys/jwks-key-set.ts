@@ -1,7 +1,8 @@
 import type { JWK } from 'jose';
 import type { SessionEventListener } from '../events.js';
 import { KeyLookupError, KeySetUnavailableError, type KeySet } from './key-set.js';
-import { importVerificationKey, unusableKeyReason } from './import-key.js';
+import { unusableKeyReason } from './import-key.js';
+import { LocalKeySet } from './local-key-set.js';
 import { fetchKeySetDocument } from './fetch-key-set.js';
 
 export interface JwksKeySetOptions {
@@ -41,15 +42,14 @@ export const JWKS_DEFAULTS = Object.freeze({
 });
 
 interface HeldKeys {
-  byKid: Map<string, JWK>;
-  /** Keys published without a kid: usable only when the set holds exactly one key. */
-  all: JWK[];
+  keys: LocalKeySet;
   fetchedAt: number;
 }
 
 /**
  * A remote JWKS with single-flight fetches, unknown-kid refetch cooldown,
- * background refresh, stale-if-error and failure backoff.
+ * background refresh, stale-if-error and failure backoff. It wraps a local key
+ * set per fetched document, which does the lookups and imports.
  */
 export class JwksKeySet implements KeySet {
   private held: HeldKeys | undefined;
@@ -57,7 +57,6 @@ export class JwksKeySet implements KeySet {
   private lastAttemptAt = -Infinity;
   private failures = 0;
   private retryAt = -Infinity;
-  private readonly imported = new Map<string, Promise<CryptoKey | undefined>>();
   private readonly opts: Required<Omit<JwksKeySetOptions, 'onEvent' | 'onKeysRemoved'>> &
     Pick<JwksKeySetOptions, 'onEvent' | 'onKeysRemoved'>;
 
@@ -106,26 +105,11 @@ export class JwksKeySet implements KeySet {
       if (this.failures > 0) throw this.unavailable();
       throw new KeyLookupError('kid_unknown');
     }
-    const key = await this.importFor(kid, jwk, alg);
-    if (key === undefined) throw new KeyLookupError('alg_not_allowed');
-    return key;
+    return this.held!.keys.getKey(kid, alg);
   }
 
   private find(kid: string | undefined): JWK | undefined {
-    const held = this.held;
-    if (held === undefined) return undefined;
-    if (kid === undefined) return held.all.length === 1 ? held.all[0] : undefined;
-    return held.byKid.get(kid);
-  }
-
-  private importFor(kid: string | undefined, jwk: JWK, alg: string): Promise<CryptoKey | undefined> {
-    const cacheKey = `${kid ?? ''}\u0000${alg}`;
-    let pending = this.imported.get(cacheKey);
-    if (pending === undefined) {
-      pending = importVerificationKey(jwk, alg);
-      this.imported.set(cacheKey, pending);
-    }
-    return pending;
+    return this.held?.keys.find(kid);
   }
 
   private isExpired(now: number): boolean {
@@ -165,7 +149,7 @@ export class JwksKeySet implements KeySet {
         provider: this.opts.provider,
         ok: true,
         durationMs: this.opts.now() - started,
-        keys: held.all.length,
+        keys: held.keys.all.length,
       });
     } catch (error) {
       this.failures++;
@@ -188,42 +172,45 @@ export class JwksKeySet implements KeySet {
     }
     const keys = (document as { keys: unknown[] }).keys;
     if (keys.length > this.opts.maxKeys) throw new Error(`key set has ${keys.length} keys (at most ${this.opts.maxKeys})`);
-    const byKid = new Map<string, JWK>();
+    const kids = new Set<string>();
     const all: JWK[] = [];
     for (const candidate of keys) {
       const jwk = candidate as JWK;
       const kid = typeof jwk === 'object' && jwk !== null ? jwk.kid : undefined;
       if (kid !== undefined && typeof kid !== 'string') throw new Error('key set has a non-string kid');
-      if (kid !== undefined && byKid.has(kid)) throw new Error('key set has duplicate kids');
+      if (kid !== undefined && kids.has(kid)) throw new Error('key set has duplicate kids');
       const why = unusableKeyReason(jwk);
       if (why !== undefined) {
         this.opts.onEvent?.({ type: 'jwks_key_refused', provider: this.opts.provider, kid, why });
         continue;
       }
-      if (kid !== undefined) byKid.set(kid, jwk);
+      if (kid !== undefined) kids.add(kid);
       all.push(jwk);
     }
     if (all.length === 0) throw new Error('key set has no usable signing key');
-    return { byKid, all, fetchedAt: this.opts.now() };
+    return { keys: new LocalKeySet(all), fetchedAt: this.opts.now() };
   }
 
   private replace(next: HeldKeys): void {
     const previous = this.held;
-    this.held = next;
-    if (previous === undefined) return;
+    if (previous === undefined) {
+      this.held = next;
+      return;
+    }
+    const before = previous.keys;
+    const after = next.keys;
     const removed: (string | undefined)[] = [];
-    for (const [kid, jwk] of previous.byKid) {
-      const now = next.byKid.get(kid);
+    for (const [kid, jwk] of before.kids()) {
+      const now = after.kids().get(kid);
       if (now === undefined || !sameKey(now, jwk)) removed.push(kid);
     }
     // A token without a kid was verified with the set's only key: if that changed, it goes too.
-    const onlyBefore = previous.all.length === 1 ? previous.all[0] : undefined;
-    const onlyNow = next.all.length === 1 ? next.all[0] : undefined;
+    const onlyBefore = before.all.length === 1 ? before.all[0] : undefined;
+    const onlyNow = after.all.length === 1 ? after.all[0] : undefined;
     if (onlyBefore !== undefined && (onlyNow === undefined || !sameKey(onlyBefore, onlyNow))) removed.push(undefined);
-    if (removed.length > 0 || previous.all.length !== next.all.length) {
-      // Imported keys are cheap to redo; stale ones must never verify again.
-      this.imported.clear();
-    }
+    // An unchanged set keeps the keys it imported; a changed one starts afresh, so stale keys never verify again.
+    const unchanged = removed.length === 0 && before.all.length === after.all.length;
+    this.held = unchanged ? { keys: before, fetchedAt: next.fetchedAt } : next;
     if (removed.length > 0) this.opts.onKeysRemoved?.(removed);
   }
 }

@@ -1,4 +1,5 @@
-import { constants, KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { ALGORITHMS, type AlgorithmSpec } from './algorithms.js';
 import { KeyLookupError, type KeySet } from './key-set.js';
 
 export type SignatureProblem = 'kid_unknown' | 'alg_not_allowed' | 'token_malformed' | 'signature_invalid';
@@ -17,44 +18,18 @@ export class SignatureRejected extends Error {
   }
 }
 
-/** What node:crypto needs for each JWS algorithm (RFC 7518 section 3), fixed per algorithm. */
-interface AlgorithmParameters {
-  digest: string | null;
-  /** Exact signature length in bytes, where the algorithm fixes it (ECDSA r||s, Ed25519). */
-  signatureBytes?: number;
-  options: Omit<VerifyKeyObjectInput, 'key'>;
-}
-
-const PKCS1 = { padding: constants.RSA_PKCS1_PADDING };
-const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
-const P1363 = { dsaEncoding: 'ieee-p1363' as const };
-
-const ALGORITHMS: ReadonlyMap<string, AlgorithmParameters> = new Map<string, AlgorithmParameters>([
-  ['RS256', { digest: 'sha256', options: PKCS1 }],
-  ['RS384', { digest: 'sha384', options: PKCS1 }],
-  ['RS512', { digest: 'sha512', options: PKCS1 }],
-  ['PS256', { digest: 'sha256', options: PSS }],
-  ['PS384', { digest: 'sha384', options: PSS }],
-  ['PS512', { digest: 'sha512', options: PSS }],
-  ['ES256', { digest: 'sha256', signatureBytes: 64, options: P1363 }],
-  ['ES384', { digest: 'sha384', signatureBytes: 96, options: P1363 }],
-  ['ES512', { digest: 'sha512', signatureBytes: 132, options: P1363 }],
-  ['EdDSA', { digest: null, signatureBytes: 64, options: {} }],
-  ['Ed25519', { digest: null, signatureBytes: 64, options: {} }],
-]);
-
 /**
  * Keys are imported (and checked against the algorithm) by jose; verification runs synchronously
  * in OpenSSL. A CryptoKey is imported for one algorithm, so its node:crypto input (the KeyObject
  * with that algorithm's padding or encoding) is built once, not per token.
  */
-const verifyInputs = new WeakMap<CryptoKey, { parameters: AlgorithmParameters; input: VerifyKeyObjectInput }>();
+const verifyInputs = new WeakMap<CryptoKey, { parameters: AlgorithmSpec; input: VerifyKeyObjectInput }>();
 
-function verifyInputFor(key: CryptoKey, parameters: AlgorithmParameters): VerifyKeyObjectInput {
+function verifyInputFor(key: CryptoKey, parameters: AlgorithmSpec): VerifyKeyObjectInput {
   const known = verifyInputs.get(key);
   // Checked all the same: a key reused for another algorithm must not keep the first one's padding.
   if (known !== undefined && known.parameters === parameters) return known.input;
-  const input = { key: KeyObject.from(key), ...parameters.options };
+  const input = { key: KeyObject.from(key), ...parameters.verifyOptions };
   verifyInputs.set(key, { parameters, input });
   return input;
 }

@@ -1,5 +1,5 @@
 import type { CommonProviderOptions, KeySourceConfig, Provider, ProviderKind } from './types.js';
-import type { JsonObject } from '../token.js';
+import type { JsonObject } from '../token/decode.js';
 import {
   configError,
   validateAlgorithms,

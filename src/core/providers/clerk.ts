@@ -1,5 +1,5 @@
 import type { CommonProviderOptions, Provider } from './types.js';
-import type { JsonObject } from '../token.js';
+import type { JsonObject } from '../token/decode.js';
 import { buildProvider, validateIssuer } from './build.js';
 import { validateStringList } from './validate.js';
 

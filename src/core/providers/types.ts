@@ -1,5 +1,5 @@
 import type { JsonWebKeySet } from '../jwk.js';
-import type { JsonObject } from '../token.js';
+import type { JsonObject } from '../token/decode.js';
 
 export type ProviderKind = 'clerk' | 'workos' | 'oidc';
 

@@ -1,8 +1,6 @@
 /** Construction-time checks for provider options: bad configuration fails loudly, at start-up. */
+import { ALGORITHMS, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 
-export const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
-]);
 
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
@@ -22,8 +20,8 @@ export function validateAlgorithms(where: string, algorithms: readonly string[] 
     if (/^HS/i.test(alg)) {
       throw configError(where, `${alg} is symmetric and cannot be used with a public key set; use RS256, ES256 or EdDSA.`);
     }
-    if (!ASYMMETRIC_ALGORITHMS.has(alg)) {
-      throw configError(where, `unsupported algorithm "${alg}"; supported: ${[...ASYMMETRIC_ALGORITHMS].join(', ')}.`);
+    if (!ALGORITHMS.has(alg)) {
+      throw configError(where, `unsupported algorithm "${alg}"; supported: ${SUPPORTED_ALGORITHMS.join(', ')}.`);
     }
   }
   return Object.freeze([...new Set(list)]);

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { LRUCache } from 'lru-cache';
 import type { ErrorFactory, SessionError, SessionErrorBody, SessionErrorCode } from '../errors.js';
-import type { JsonObject } from '../token.js';
-import { createPrincipal, normaliseRoles, type PrincipalBase, type SessionPrincipal, type TemplateMinter } from '../principal.js';
+import type { JsonObject } from '../token/decode.js';
+import { createPrincipal, normaliseRoles, type PrincipalBase, type SessionPrincipal, type TemplateMinter } from '../principal/principal.js';
 import type { SessionGuardOptions } from '../options.js';
 import { readCapped } from '../keys/fetch-key-set.js';
-import { parseVerifyResponse, type VerifyResponseBody } from '../identity/verify-response.js';
+import { parseVerifyResponse, type VerifyResponseBody } from '../principal/verify-response.js';
 import { isRemoteProvider, type RemoteProvider } from './remote-provider.js';
 
 /** What a 200 from the remote yields, cached per token. */
@@ -41,7 +41,7 @@ function freezeDeep(value: unknown): void {
   for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
 }
 
-/** A 401/403 body as the seed's error schema, or undefined when it does not fit. */
+/** A 401/403 body in sessionguard's error shape (`error`, `message`, `reason`?, `suspended_until`?), or undefined when it does not fit. */
 function parseErrorBody(value: unknown): SessionErrorBody | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const body = value as Record<string, unknown>;
@@ -80,7 +80,7 @@ export class RemoteVerification {
 
   /** `payload` is the token's decoded, not yet verified payload (the shape was checked by the verifier). */
   async verify(token: string, payload: JsonObject): Promise<SessionPrincipal> {
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = sha256(token, 'base64url');
     let verdict = this.cache?.get(key);
     if (verdict === undefined) {
       let pending = this.inflight.get(key);

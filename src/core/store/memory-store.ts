@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../account-status.js';
+import type { AccountStatus } from '../session/account-status.js';
 import {
   banRecord,
   maxTokenLifetimeMs,

@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../account-status.js';
+import type { AccountStatus } from '../session/account-status.js';
 import type { RevokeOptions, SubjectRef, SuspendOptions } from './types.js';
 
 /** What a store keeps for an account that isn't active; absence means active. */

@@ -1,4 +1,4 @@
-import type { SessionPrincipal } from '../principal.js';
+import type { SessionPrincipal } from '../principal/principal.js';
 import type { TokenTemplate } from './token-templates.js';
 
 export interface HasuraTemplateOptions {

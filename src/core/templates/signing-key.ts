@@ -1,5 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
 import type { PublicJwk } from '../jwk.js';
+import { sha256 } from '../hash.js';
+import { signingAlgorithmsFor } from '../keys/algorithms.js';
 
 /** Algorithms the identity service signs template tokens with. */
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'EdDSA' | 'RS256' | 'PS256';
@@ -28,20 +30,11 @@ function fail(message: string): never {
   throw new TypeError(`sessionguard: tokenTemplates(): ${message}`);
 }
 
-/** The algorithms each kind of key can sign with. */
-function algorithmsFor(jwk: PublicJwk): SigningAlgorithm[] {
-  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return ['ES256'];
-  if (jwk.kty === 'EC' && jwk.crv === 'P-384') return ['ES384'];
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return ['EdDSA'];
-  if (jwk.kty === 'RSA') return ['RS256', 'PS256'];
-  return [];
-}
-
 /** RFC 7638 thumbprint: SHA-256 of the required members in lexicographic order. */
 function thumbprint(jwk: PublicJwk): string {
   const members = jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x'];
   const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])));
-  return createHash('sha256').update(canonical).digest('base64url');
+  return sha256(canonical, 'base64url');
 }
 
 function toPrivateKey(input: KeyObject | string | PrivateJwk): KeyObject {
@@ -78,7 +71,7 @@ export function loadSigningKey(input: SigningKeyInput | undefined, generateAlg: 
     privateKey = toPrivateKey(input.privateKey);
   }
   const jwk = publicJwkOf(privateKey);
-  const usable = algorithmsFor(jwk);
+  const usable = signingAlgorithmsFor(jwk) as SigningAlgorithm[];
   if (usable.length === 0) fail('the signing key must be an EC P-256/P-384, Ed25519 or RSA key.');
   alg ??= usable[0]!;
   if (!usable.includes(alg)) fail(`a ${jwk.kty} ${jwk.crv ?? ''} key cannot sign ${alg}.`);

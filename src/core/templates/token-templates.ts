@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { JsonWebKeySet } from '../jwk.js';
-import { SessionError } from '../errors.js';
-import type { SessionPrincipal, TemplateMinter } from '../principal.js';
+import { DEFAULT_REALM, ErrorFactory } from '../errors.js';
+
+/** A 404 carries no challenge, so the realm does not matter here. */
+const NOT_FOUND_ERRORS = new ErrorFactory(DEFAULT_REALM);
+import type { SessionPrincipal, TemplateMinter } from '../principal/principal.js';
 import { loadSigningKey, type SigningAlgorithm, type SigningKey, type SigningKeyInput } from './signing-key.js';
 
-/** Lifetimes a caller may ask for (the seed's `expires_in_seconds` bounds). */
+/** Lifetimes a caller may ask for (`expires_in_seconds`, in whole seconds). */
 export const MIN_TEMPLATE_LIFETIME_SECONDS = 30;
 export const MAX_TEMPLATE_LIFETIME_SECONDS = 315_360_000;
 const DEFAULT_TEMPLATE_LIFETIME_SECONDS = 60;
@@ -41,7 +44,7 @@ function fail(message: string): never {
   throw new TypeError(`sessionguard: tokenTemplates(): ${message}`);
 }
 
-/** Whether a lifetime is a whole number of seconds within the seed's bounds. */
+/** Whether a lifetime is a whole number of seconds within those bounds. */
 export function isTemplateLifetime(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= MIN_TEMPLATE_LIFETIME_SECONDS && (value as number) <= MAX_TEMPLATE_LIFETIME_SECONDS;
 }
@@ -108,7 +111,7 @@ export class TokenTemplates implements TemplateMinter {
   async mint(principal: SessionPrincipal, name: string, options: { expiresInSeconds?: number | undefined } = {}): Promise<string> {
     const template = this.byName.get(name);
     if (template === undefined) {
-      throw new SessionError({ status: 404, error: 'not_found', reason: 'template_unknown', message: 'No JWT template has that name.' });
+      throw NOT_FOUND_ERRORS.notFound('template_unknown', 'No JWT template has that name.');
     }
     const lifetime = options.expiresInSeconds ?? template.lifetimeSeconds ?? DEFAULT_TEMPLATE_LIFETIME_SECONDS;
     if (!isTemplateLifetime(lifetime)) {

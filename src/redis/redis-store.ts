@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../account-status.js';
+import type { AccountStatus } from '../core/session/account-status.js';
 import {
   banRecord,
   maxTokenLifetimeMs,
@@ -10,9 +10,10 @@ import {
   suspensionRecord,
   tokenKey,
   type StatusRecord,
-} from './records.js';
-import { parseChange, serializeChange } from './change-message.js';
-import type { RevocationLookup, RevokeOptions, SessionStore, StoreChange, StoreChangeListener, SubjectRef, SuspendOptions } from './types.js';
+} from '../core/store/records.js';
+import { parseChange, serializeChange } from '../core/store/change-message.js';
+import type { RevocationLookup, RevokeOptions, SessionStore, StoreChange, StoreChangeListener, SubjectRef, SuspendOptions } from '../core/store/types.js';
+import { withDeadline } from '../core/deadline.js';
 
 /** The commands the store uses on a node-redis (v4 or later) client. */
 export interface RedisClientLike {
@@ -165,15 +166,7 @@ class RedisStore implements SessionStore {
   /** A read answers fast or fails: never queued behind a reconnect, never longer than the timeout. */
   private async read<T>(command: () => Promise<T>): Promise<T> {
     if (!this.client.isReady) throw new Error('Redis is not connected');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([command(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withDeadline(command(), this.timeoutMs, 'Redis');
   }
 
   private startSubscriber(): void {

@@ -1,6 +1,6 @@
-import type { SessionPrincipal } from '../principal.js';
+import type { SessionPrincipal } from './principal.js';
 
-/** The 200 body of POST /v1/sessions/verify: exactly the seed's schema, snake_case, nulls explicit. */
+/** The 200 body of POST /v1/sessions/verify: snake_case, every field present (null where there is no value). */
 export interface VerifyResponseBody {
   subject: string;
   type: 'user';

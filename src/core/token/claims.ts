@@ -1,5 +1,5 @@
-import type { Provider } from './providers/types.js';
-import type { JsonObject } from './token.js';
+import type { Provider } from '../providers/types.js';
+import type { JsonObject } from './decode.js';
 
 /** Why a verified payload is not an acceptable session right now; undefined when it is. */
 export type ClaimProblem =

@@ -1,4 +1,4 @@
-import type { ErrorFactory } from './errors.js';
+import type { ErrorFactory } from '../errors.js';
 
 /** A token as found on a request, with what the CSRF check needs. */
 export interface Credentials {

@@ -1,6 +1,6 @@
-import type { Provider } from './providers/types.js';
-import type { JsonObject } from './token.js';
-import type { GuardContext } from './guards/context.js';
+import type { Provider } from '../providers/types.js';
+import type { JsonObject } from '../token/decode.js';
+import type { GuardContext } from '../guards/context.js';
 
 /** The verified session, as attached to `req.auth` (Express) and `ctx.state.auth` (Koa). */
 export interface SessionPrincipal {

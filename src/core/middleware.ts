@@ -2,8 +2,8 @@
 import { createVerifier, SessionVerifier } from './verifier.js';
 import { SessionError } from './errors.js';
 import type { SessionGuardOptions } from './options.js';
-import { guardContextOfPrincipal, type SessionPrincipal } from './principal.js';
-import type { RequestLike } from './credentials.js';
+import { guardContextOfPrincipal, type SessionPrincipal } from './principal/principal.js';
+import type { RequestLike } from './request/credentials.js';
 import { guardContextOf, rememberGuardContext, type GuardContext } from './guards/context.js';
 import { runGuard, type GuardCheck } from './guards/check.js';
 import { createRouteGuards, type RouteGuards } from './guards/route-guards.js';

@@ -1,7 +1,7 @@
 /** Token shape checks and unverified decoding, done before any key or signature work. */
 import { isUtf8 } from 'node:buffer';
 
-/** Tokens longer than this are refused before any base64 or JSON work (CONTRACT 1.7). */
+/** Tokens longer than this (8 KiB) are refused before any base64 or JSON work. */
 export const MAX_TOKEN_BYTES = 8192;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

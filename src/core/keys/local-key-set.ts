@@ -1,0 +1,82 @@
+import { createPublicKey } from 'node:crypto';
+import type { JSONWebKeySet, JWK } from 'jose';
+import { KeyLookupError, type KeySet } from './key-set.js';
+import { importVerificationKey, normalisePem, unusableKeyReason } from './import-key.js';
+
+/**
+ * Keys held in memory: looked up by kid, imported once per key and algorithm. Keys given in
+ * configuration (Clerk's PEM `jwtKey`, or an inline JWKS) are one; a JWKS key set holds one for
+ * each document it fetched. A single PEM key verifies any kid, as Clerk's networkless mode does.
+ */
+export class LocalKeySet implements KeySet {
+  private readonly byKid = new Map<string, JWK>();
+  /** Every key, with or without a kid: one without a kid is usable only when it is the only key. */
+  readonly all: readonly JWK[];
+  private readonly imported = new Map<string, Promise<CryptoKey | undefined>>();
+  readonly ready = true;
+
+  /** `keys` are already checked (unusableKeyReason) and have distinct kids. */
+  constructor(keys: readonly JWK[], private readonly anyKid = false) {
+    this.all = keys;
+    for (const jwk of keys) if (jwk.kid !== undefined) this.byKid.set(jwk.kid, jwk);
+  }
+
+  /** Keys from configuration: a refused key, a duplicate kid or no key at all fails at start-up. */
+  static fromConfig(where: string, source: { pem: string } | { jwks: JSONWebKeySet }): LocalKeySet {
+    const keys = 'pem' in source ? [pemToJwk(where, source.pem)] : source.jwks.keys;
+    const kids = new Set<string>();
+    for (const jwk of keys) {
+      const why = unusableKeyReason(jwk);
+      if (why !== undefined) throw new TypeError(`sessionguard: ${where}: key refused (${why}).`);
+      if (jwk.kid !== undefined && kids.has(jwk.kid)) throw new TypeError(`sessionguard: ${where}: duplicate kid in jwks.`);
+      if (jwk.kid !== undefined) kids.add(jwk.kid);
+    }
+    if (keys.length === 0) throw new TypeError(`sessionguard: ${where}: no usable public key was given.`);
+    return new LocalKeySet(keys, 'pem' in source);
+  }
+
+  /** The key a token's kid names, or undefined. */
+  find(kid: string | undefined): JWK | undefined {
+    if (this.anyKid) return this.all[0];
+    if (kid === undefined) return this.all.length === 1 ? this.all[0] : undefined;
+    return this.byKid.get(kid);
+  }
+
+  /** Every kid and its key, for telling what a newer set removed or changed. */
+  kids(): ReadonlyMap<string, JWK> {
+    return this.byKid;
+  }
+
+  stillUsable(): boolean {
+    return true;
+  }
+
+  async warm(): Promise<boolean> {
+    return true;
+  }
+
+  close(): void {}
+
+  async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
+    const jwk = this.find(kid);
+    if (jwk === undefined) throw new KeyLookupError('kid_unknown');
+    const cacheKey = `${this.anyKid ? '' : (kid ?? '')}\u0000${alg}`;
+    let pending = this.imported.get(cacheKey);
+    if (pending === undefined) {
+      pending = importVerificationKey(jwk, alg);
+      this.imported.set(cacheKey, pending);
+    }
+    const key = await pending;
+    if (key === undefined) throw new KeyLookupError('alg_not_allowed');
+    return key;
+  }
+}
+
+/** Any SPKI PEM, however pasted, to a public JWK (so size and type checks are shared with JWKS keys). */
+function pemToJwk(where: string, pem: string): JWK {
+  try {
+    return createPublicKey({ key: normalisePem(pem), format: 'pem' }).export({ format: 'jwk' }) as JWK;
+  } catch {
+    throw new TypeError(`sessionguard: ${where}: jwtKey is not a valid PEM public key.`);
+  }
+}
