@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sha256Bytes } from '../hash.js';
-import { SessionError, type ErrorFactory } from '../errors.js';
+import type { ErrorFactory } from '../errors.js';
 import { SessionVerifier } from '../verifier.js';
 import { checkTokenShape, decodeToken } from '../token/decode.js';
 import type { Provider } from '../providers/types.js';

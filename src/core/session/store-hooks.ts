@@ -2,7 +2,7 @@ import type { AccountStatus } from './account-status.js';
 import type { SessionEventListener } from '../events.js';
 import type { RevocationQuery } from '../options.js';
 import type { SessionPrincipal } from '../principal/principal.js';
-import type { Invalidation } from '../verifier.js';
+import type { Invalidation } from './session-checks.js';
 import type { SessionStore, StoreChange, SubjectRef } from '../store/types.js';
 
 const ACTIVE: AccountStatus = Object.freeze({ state: 'active' });

@@ -1,0 +1,111 @@
+import { LRUCache } from 'lru-cache';
+import { sha256 } from '../hash.js';
+import type { KeySet } from '../keys/key-set.js';
+import type { PrincipalBase } from '../principal/principal.js';
+import type { Provider } from '../providers/types.js';
+
+/** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
+export interface VerifiedToken {
+  provider: Provider;
+  /** The provider's key set: a cached verification is only as good as the keys behind it. */
+  keySet: KeySet;
+  kid: string | undefined;
+  subject: string;
+  clerkUserId: string | null;
+  base: PrincipalBase;
+  /** When the cache entry expires (the verifier's clock, ms): min(exp, maxTtl). Set when cached. */
+  cachedUntil: number;
+  /** Set once the entry has left the cache (evicted, expired, deleted or replaced): a connection's memo of it is then void. */
+  evicted: boolean;
+}
+
+/** The last verified token a connection sent, its cache key and the cache entry it names. */
+interface ConnectionMemo {
+  token: string;
+  cacheKey: string;
+  verified: VerifiedToken;
+}
+
+/** A cache hit, or the key to store the token under once it is verified. */
+export type CacheLookup = { hit: VerifiedToken } | { hit: undefined; cacheKey: string };
+
+/** The cache key: SHA-256 of the whole token, as a 32-character binary string (the cheapest encoding). */
+function cacheKeyOf(token: string): string {
+  return sha256(token, 'latin1');
+}
+
+/**
+ * Verified tokens by their SHA-256, so a repeat request skips decoding, routing and the
+ * signature check. Each connection (the request's socket) also holds the last verified token it
+ * sent: browsers and API clients send the same token again and again on a keep-alive connection,
+ * and a string comparison is much cheaper than a SHA-256 and a cache lookup. That memo is a hidden
+ * property of the socket, not a WeakMap entry: the WeakMap lookup cost a loaded server about 2% of
+ * its requests per second. One token per open connection, gone with the connection.
+ */
+export class TokenCache {
+  private readonly cache: LRUCache<string, VerifiedToken>;
+  private readonly memoKey = Symbol('sessionguard.lastToken');
+
+  constructor(max: number, private readonly maxTtlMs: number, now: () => number) {
+    // The injected clock on each lookup: lru-cache's default keeps a read time for 1 ms of real
+    // time, which lets an entry outlive its TTL when a test clock jumps.
+    this.cache = new LRUCache({
+      max,
+      ttlAutopurge: false,
+      perf: { now },
+      ttlResolution: 0,
+      // A connection's memo may still name the entry: mark it, so the memo is not trusted past the cache.
+      dispose: (verified) => {
+        verified.evicted = true;
+      },
+    });
+  }
+
+  /** The verified token, if the cache holds it with its keys still usable at `now`. */
+  lookup(token: string, connection: object | undefined, now: number): CacheLookup {
+    const last = connection === undefined ? undefined : (connection as { [key: symbol]: ConnectionMemo | undefined })[this.memoKey];
+    const remembered = last !== undefined && last.token === token;
+    if (remembered) {
+      // The connection sent this token last time: its cache entry, without hashing the token or
+      // looking it up, while that entry is still in the cache (and its keys still usable).
+      const held = last.verified;
+      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable(now)) return { hit: held };
+    }
+    const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
+    const verified = this.cache.get(cacheKey);
+    if (verified === undefined || !verified.keySet.stillUsable(now)) return { hit: undefined, cacheKey };
+    // Only a token found in the cache is remembered: the memo never holds a token that failed.
+    if (last === undefined) {
+      if (connection !== undefined) rememberOn(connection, this.memoKey, { token, cacheKey, verified });
+    } else {
+      last.token = token;
+      last.cacheKey = cacheKey;
+      last.verified = verified;
+    }
+    return { hit: verified };
+  }
+
+  /** Keeps a verified token until its `exp` (epoch seconds), at most the configured TTL. */
+  store(cacheKey: string, verified: VerifiedToken, exp: number, now: number): void {
+    const ttl = Math.min(exp * 1000 - now, this.maxTtlMs);
+    if (ttl <= 0) return;
+    verified.cachedUntil = now + ttl;
+    this.cache.set(cacheKey, verified, { ttl });
+  }
+
+  /** Drops the tokens a provider's removed keys signed: they must not verify from the cache either. */
+  forgetSignedWith(provider: Provider, kids: readonly (string | undefined)[]): void {
+    const gone = new Set(kids);
+    for (const [key, entry] of this.cache.entries()) {
+      if (entry.provider === provider && gone.has(entry.kid)) this.cache.delete(key);
+    }
+  }
+}
+
+/**
+ * Gives a connection its memo, once: a hidden, read-only property (the memo object itself is
+ * updated in place). A connection object that cannot take one (frozen) goes without.
+ */
+function rememberOn(connection: object, key: symbol, memo: ConnectionMemo): void {
+  if (Object.isExtensible(connection)) Object.defineProperty(connection, key, { value: memo });
+}
