@@ -4,8 +4,9 @@ import { tokenFingerprint } from './hash.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
 import { assertSingleCredential, extractCredentials, type Credentials, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
-import { checkHeader, checkTokenShape, decodeToken, MAX_TOKEN_BYTES, type DecodedToken } from './token/decode.js';
-import { checkStaticClaims, checkTime, type ClaimProblem } from './token/claims.js';
+import { MAX_TOKEN_BYTES } from './token/decode.js';
+import { decodeCredentials } from './token/decode-credentials.js';
+import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claims.js';
 import { TokenCache, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
@@ -133,7 +134,7 @@ export class SessionVerifier {
     let credentials: Credentials | undefined;
     let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
-      // A second credential in the header is looked for only on a cache miss, with the shape check (see decode).
+      // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
       credentials = extractCredentials(request, this.settings.cookieName, this.errors);
       if (credentials === undefined) {
         if (optional) return undefined;
@@ -199,7 +200,7 @@ export class SessionVerifier {
 
   /** Decode, route by `iss`, check the header against the provider, then signature and claims; caches the result. */
   private async verifyToken(credentials: Credentials, cacheKey: string | undefined): Promise<VerifiedToken> {
-    const { header, payload } = this.decode(credentials);
+    const { header, payload } = decodeCredentials(credentials, this.errors);
     const alg = header.alg as string;
     const provider = this.providers.route(payload);
     if (!provider.algorithms.includes(alg)) {
@@ -219,7 +220,7 @@ export class SessionVerifier {
       if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
     }
-    this.throwClaimProblem(checkStaticClaims(provider, payload));
+    throwIfClaimProblem(this.errors, checkStaticClaims(provider, payload));
     const sub = payload.sub as string;
     const clerkUserId = provider.legacyUsers ? sub : null;
     const subject = clerkUserId === null ? sub : await this.legacyUsers.resolve(clerkUserId);
@@ -231,7 +232,7 @@ export class SessionVerifier {
   /** What a verified token still needs on every request: time, then revocation, CSRF and account status. */
   private authorize(credentials: Credentials, verified: VerifiedToken, now: number): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
-    this.throwClaimProblem(checkTime(provider, verified.base.claims, now / 1000));
+    throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
     const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates, this.guardContext);
     const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, principal.claims.azp, this.errors);
     // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
@@ -244,33 +245,10 @@ export class SessionVerifier {
 
   /** Remote mode: the identity service verifies; only the token's shape and the CSRF check stay local. */
   private async askRemoteService(credentials: Credentials, remote: RemoteVerification): Promise<SessionPrincipal> {
-    const { payload } = this.decode(credentials);
+    const { payload } = decodeCredentials(credentials, this.errors);
     const principal = await remote.verify(credentials.token, payload);
     checkCsrf(credentials, remote.provider.authorizedParties, principal.claims.azp, this.errors);
     return principal;
-  }
-
-  /** Shape, base64url/JSON and protected-header checks, before any routing. */
-  private decode(credentials: Credentials): DecodedToken {
-    const token = credentials.token;
-    const shapeProblem = checkTokenShape(token);
-    if (shapeProblem !== undefined) {
-      // A compact JWS has no whitespace or comma: only a token that fails the shape check can be two credentials (a 400).
-      assertSingleCredential(credentials, this.errors);
-      const message = shapeProblem === 'token_too_large' ? 'The token is larger than 8 KiB.' : 'The token is not a compact JWS.';
-      throw this.errors.invalidToken(shapeProblem, message);
-    }
-    const decoded = decodeToken(token);
-    if (decoded === undefined) throw this.errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
-    const headerProblem = checkHeader(decoded.header);
-    if (headerProblem !== undefined) throw this.errors.invalidToken(headerProblem.reason, headerProblem.message);
-    return decoded;
-  }
-
-  private throwClaimProblem(problem: ClaimProblem | undefined): void {
-    if (problem === undefined) return;
-    if (problem.error === 'token_expired') throw this.errors.tokenExpired();
-    throw this.errors.invalidToken(problem.reason, problem.message);
   }
 }
 

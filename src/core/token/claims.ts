@@ -1,3 +1,4 @@
+import type { ErrorFactory } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import type { JsonObject } from './decode.js';
 
@@ -62,4 +63,11 @@ export function checkTime(provider: Provider, payload: JsonObject, now: number):
   }
   if ((payload.iat as number) > now + tolerance) return invalid('iat_in_future', 'The token was issued in the future.');
   return undefined;
+}
+
+/** A claim problem as the rejection to answer with. */
+export function throwIfClaimProblem(errors: ErrorFactory, problem: ClaimProblem | undefined): void {
+  if (problem === undefined) return;
+  if (problem.error === 'token_expired') throw errors.tokenExpired();
+  throw errors.invalidToken(problem.reason, problem.message);
 }

@@ -1,0 +1,20 @@
+import type { ErrorFactory } from '../errors.js';
+import { assertSingleCredential, type Credentials } from '../request/credentials.js';
+import { checkHeader, checkTokenShape, decodeToken, type DecodedToken } from './decode.js';
+
+/** Shape, base64url/JSON and protected-header checks of a found token, before any routing: a 400 or 401 for what fails. */
+export function decodeCredentials(credentials: Credentials, errors: ErrorFactory): DecodedToken {
+  const token = credentials.token;
+  const shapeProblem = checkTokenShape(token);
+  if (shapeProblem !== undefined) {
+    // A compact JWS has no whitespace or comma: only a token that fails the shape check can be two credentials (a 400).
+    assertSingleCredential(credentials, errors);
+    const message = shapeProblem === 'token_too_large' ? 'The token is larger than 8 KiB.' : 'The token is not a compact JWS.';
+    throw errors.invalidToken(shapeProblem, message);
+  }
+  const decoded = decodeToken(token);
+  if (decoded === undefined) throw errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
+  const headerProblem = checkHeader(decoded.header);
+  if (headerProblem !== undefined) throw errors.invalidToken(headerProblem.reason, headerProblem.message);
+  return decoded;
+}
