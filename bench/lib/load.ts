@@ -20,25 +20,17 @@ export interface PairedServer {
   dist?: string;
 }
 
-/** One fresh pair of processes: each burst's ratio (second server's req/s over the first's). */
+/** One fresh pair: each burst's ratio (second server's req/s over the first's), each server's share of the shared core, the load generator's of its own. */
 interface PairMeasure {
   ratios: number[];
-  /** Each burst's req/s of [first, second]. */
-  rates: [number, number][];
-  /** Each server's share of the shared core over the bursts, and the load generator's share of its own. */
   cpuShares: [number, number];
   loaderShare: number;
 }
 
-/** What a comparison measured over its pairs. */
+/** A comparison over its pairs: the median ratio over every burst, each pair's median, the least core share and the load generator's highest. */
 export interface PairedSummary {
-  /** Median over every burst of every pair. */
   ratio: number;
-  /** Each pair's median burst ratio. */
   pairMedians: number[];
-  /** The mean req/s of each side over every burst (absolute figures: each server had half a core). */
-  requestsPerSec: [number, number];
-  /** The lowest share of the shared core either server got in any pair, and the load generator's highest share of its core. */
   minCpuShare: number;
   maxLoaderShare: number;
 }
@@ -96,7 +88,6 @@ async function measurePair(first: PairedServer, second: PairedServer, issuer: Te
     };
     await loadBoth(settings.pairedWarmupSeconds);
     const ratios: number[] = [];
-    const rates: [number, number][] = [];
     const totals = { seconds: 0, cpu: [0, 0], loader: 0 };
     for (let burst = 0; burst < settings.pairedBursts; burst++) {
       const cpuBefore = [cpuSeconds(a.pid), cpuSeconds(b.pid)];
@@ -106,16 +97,14 @@ async function measurePair(first: PairedServer, second: PairedServer, issuer: Te
       for (const result of [ra!, rb!]) {
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`a paired server answered ${result.non2xx} non-2xx and ${result.errors} errors`);
       }
-      const rate: [number, number] = [ra!.requests.total / ra!.duration, rb!.requests.total / rb!.duration];
-      rates.push(rate);
-      ratios.push(rate[1] / rate[0]);
+      ratios.push(rb!.requests.total / rb!.duration / (ra!.requests.total / ra!.duration));
       totals.seconds += Number(process.hrtime.bigint() - wallBefore) / 1e9;
       totals.cpu[0]! += cpuSeconds(a.pid) - cpuBefore[0]!;
       totals.cpu[1]! += cpuSeconds(b.pid) - cpuBefore[1]!;
       const loader = process.cpuUsage(loaderBefore);
       totals.loader += (loader.user + loader.system) / 1e6;
     }
-    return { ratios, rates, cpuShares: [totals.cpu[0]! / totals.seconds, totals.cpu[1]! / totals.seconds], loaderShare: totals.loader / totals.seconds };
+    return { ratios, cpuShares: [totals.cpu[0]! / totals.seconds, totals.cpu[1]! / totals.seconds], loaderShare: totals.loader / totals.seconds };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
@@ -125,12 +114,9 @@ async function measurePair(first: PairedServer, second: PairedServer, issuer: Te
 export async function measureComparison(first: PairedServer, second: PairedServer, issuer: TestIssuer, token: string): Promise<PairedSummary> {
   const pairs: PairMeasure[] = [];
   for (let pair = 0; pair < settings.pairedPairs; pair++) pairs.push(await measurePair(first, second, issuer, token, pair % 2 === 1));
-  const rates = pairs.flatMap((pair) => pair.rates);
-  const mean = (side: 0 | 1): number => rates.reduce((sum, rate) => sum + rate[side], 0) / rates.length;
   return {
     ratio: median(pairs.flatMap((pair) => pair.ratios)),
     pairMedians: pairs.map((pair) => median(pair.ratios)),
-    requestsPerSec: [mean(0), mean(1)],
     minCpuShare: Math.min(...pairs.flatMap((pair) => pair.cpuShares)),
     maxLoaderShare: Math.max(...pairs.map((pair) => pair.loaderShare)),
   };
