@@ -5,9 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
-import { createTestIssuer } from '../src/testing/index.js';
 import { createMinter } from './lib/tokens.js';
-import { startServer } from './lib/server-process.js';
+import { startServer } from './lib/server.js';
+import { testing } from './lib/package.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
 export interface ColdResult {
@@ -15,8 +15,7 @@ export interface ColdResult {
   name: string;
   requests: number;
   ok: number;
-  keyFetches: number | null;
-  note?: string;
+  keyFetches: number;
 }
 
 const SERVERS = [
@@ -40,22 +39,15 @@ function get(url: string, token: string, agent: Agent): Promise<number> {
 async function main(): Promise<void> {
   const results: ColdResult[] = [];
   for (const server of SERVERS) {
-    const issuer = await createTestIssuer({ kind: 'workos', alg: 'RS256' });
+    const issuer = await testing.createTestIssuer({ kind: 'workos', alg: 'RS256' });
     const token = createMinter(issuer).mint(1);
-    const row: ColdResult = { ...server, requests: settings.coldRequests, ok: 0, keyFetches: null };
     const started = await startServer(server.kind, issuer, { cold: true });
-    if ('unavailable' in started) {
-      row.note = started.unavailable;
-      console.log(`${server.name.padEnd(40)} not available: ${started.unavailable}`);
-    } else {
-      const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-      const statuses = await Promise.all(Array.from({ length: settings.coldRequests }, () => get(started.server.url, token, agent)));
-      row.ok = statuses.filter((status) => status === 200).length;
-      row.keyFetches = issuer.jwksRequests;
-      agent.destroy();
-      await started.server.stop();
-      console.log(`${server.name.padEnd(40)} ${row.ok}/${row.requests} answered 200, key-set fetches: ${row.keyFetches}`);
-    }
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const statuses = await Promise.all(Array.from({ length: settings.coldRequests }, () => get(started.url, token, agent)));
+    const row: ColdResult = { ...server, requests: settings.coldRequests, ok: statuses.filter((status) => status === 200).length, keyFetches: issuer.jwksRequests };
+    agent.destroy();
+    await started.stop();
+    console.log(`${server.name.padEnd(40)} ${row.ok}/${row.requests} answered 200, key-set fetches: ${row.keyFetches}`);
     results.push(row);
     await issuer.close();
   }

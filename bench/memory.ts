@@ -7,8 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
-import { createTestIssuer } from '../src/testing/index.js';
-import { expressAdapter } from './lib/package.js';
+import { expressAdapter, testing } from './lib/package.js';
 import { AUDIENCE, createMinter } from './lib/tokens.js';
 import { RESULTS_DIR, settings } from './lib/config.js';
 
@@ -33,7 +32,7 @@ function heapMiB(): number {
 }
 
 async function main(): Promise<void> {
-  const issuer = await createTestIssuer({ kind: 'workos', alg: 'EdDSA' });
+  const issuer = await testing.createTestIssuer({ kind: 'workos', alg: 'EdDSA' });
   const minter = createMinter(issuer);
   const guard = expressAdapter.sessionGuard({
     providers: [issuer.provider({ audience: AUDIENCE })],

@@ -3,6 +3,7 @@
  * advise for a local key set, so every case does the same job: check the
  * signature, issuer, audience and times of a WorkOS-shaped session token.
  */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
@@ -10,7 +11,7 @@ import { verifyToken as clerkVerifyToken } from '@clerk/backend';
 import { auth as auth0 } from 'express-oauth2-jwt-bearer';
 import type { NextFunction, Request, Response } from 'express';
 import { core } from './package.js';
-import type { TestIssuer } from '../../src/testing/index.js';
+import type { TestIssuer } from 'sessionguard/testing';
 import { AUDIENCE } from './tokens.js';
 
 export type Verify = (token: string) => Promise<unknown>;
@@ -19,8 +20,34 @@ export interface VerifyCase {
   name: string;
   /** Undefined when the library cannot verify this algorithm (with why in `skipped`). */
   verify?: Verify;
+  /** Instead of `verify`: prepares for a list of tokens, answers a check of the i-th (i modulo the count). */
+  prepare?: (tokens: readonly string[]) => (i: number) => unknown;
   skipped?: string;
   close?: () => void;
+}
+
+export const FLOOR = 'node:crypto verify (floor)';
+
+/**
+ * The floor: node:crypto's bare signature check of the same tokens, with the key object, the
+ * signing inputs and the signatures prepared before timing. No decoding, no claims: what any
+ * verifier of these tokens must at least spend per token.
+ */
+export function floorCase(issuer: TestIssuer): VerifyCase {
+  const key = createPublicKey(issuer.key.publicPem);
+  const keyInput = issuer.key.alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  const digest = `sha${issuer.key.alg.slice(2)}`;
+  return {
+    name: FLOOR,
+    prepare: (tokens) => {
+      const inputs = tokens.map((token) => Buffer.from(token.slice(0, token.lastIndexOf('.'))));
+      const signatures = tokens.map((token) => Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url'));
+      return (i) => {
+        const k = i % tokens.length;
+        if (!cryptoVerify(digest, inputs[k]!, keyInput, signatures[k]!)) throw new Error('bad signature');
+      };
+    },
+  };
 }
 
 export async function sessionguardCase(issuer: TestIssuer, cache: boolean): Promise<VerifyCase> {
@@ -39,7 +66,7 @@ export async function sessionguardCase(issuer: TestIssuer, cache: boolean): Prom
 export function joseCase(issuer: TestIssuer): VerifyCase {
   const keys = createLocalJWKSet(issuer.jwks());
   const options = { issuer: issuer.issuer, audience: AUDIENCE, algorithms: [issuer.key.alg] };
-  return { name: 'jose jwtVerify (floor)', verify: (token) => jwtVerify(token, keys, options) };
+  return { name: 'jose jwtVerify', verify: (token) => jwtVerify(token, keys, options) };
 }
 
 export function clerkCase(issuer: TestIssuer): VerifyCase {

@@ -3,7 +3,7 @@
  * test issuer's key, so a million distinct tokens cost seconds, not minutes.
  */
 import { KeyObject, randomUUID, sign } from 'node:crypto';
-import type { TestIssuer } from '../../src/testing/index.js';
+import type { TestIssuer } from 'sessionguard/testing';
 
 export const AUDIENCE = 'https://api.bench.test';
 

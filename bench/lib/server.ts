@@ -1,23 +1,21 @@
 /** Starts bench/http-server.ts in its own process and waits until it listens. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { TestIssuer } from '../../src/testing/index.js';
+import type { TestIssuer } from 'sessionguard/testing';
 
 export interface ServerProcess {
   url: string;
-  /** The server's process id (for reading its CPU time from /proc). */
+  /** The server's process id (for pinning it and reading its CPU time from /proc). */
   pid: number;
   stop(): Promise<void>;
 }
 
-/** Node flags for every server process, from BENCH_SERVER_NODE_ARGS (space-separated), e.g. `--cpu-prof`. */
+/** Node flags for every server process, from BENCH_SERVER_NODE_ARGS (space-separated), e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`. */
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
 
-export type StartResult = { server: ServerProcess } | { unavailable: string };
-
-/** `dist`: another build of sessionguard for this server (see bench/lib/package.ts). */
-export function startServer(kind: string, issuer: TestIssuer, { cold = false, dist }: { cold?: boolean; dist?: string } = {}): Promise<StartResult> {
-  const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
+/** `cold`: keys not fetched before listening; `dist`: another build of sessionguard for this server (see lib/package.ts). */
+export function startServer(kind: string, issuer: TestIssuer, { cold = false, dist }: { cold?: boolean; dist?: string | undefined } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', join(__dirname, '..', 'http-server.ts')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -38,12 +36,10 @@ export function startServer(kind: string, issuer: TestIssuer, { cold = false, di
     });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /READY (\d+)/.exec(output);
-      if (ready) return resolve({ server: { url: `http://127.0.0.1:${ready[1]}/`, pid: child.pid!, stop } });
-      const unavailable = /UNAVAILABLE (.*)/.exec(output);
-      if (unavailable) return resolve({ unavailable: unavailable[1] as string });
+      if (ready) resolve({ url: `http://127.0.0.1:${ready[1]}/`, pid: child.pid!, stop });
     });
     child.once('exit', (code) => reject(new Error(`server ${kind} exited with ${code} before it was ready`)));
   });
