@@ -26,6 +26,7 @@ export function bearer(app: Express, token: string, path = '/me'): request.Test 
 /** A loopback HTTP server that answers by a handler and counts requests. */
 export class LoopbackHost {
   requests = 0;
+  private arrivals: (() => void)[] = [];
   private constructor(
     private readonly server: Server,
     readonly origin: string,
@@ -34,12 +35,22 @@ export class LoopbackHost {
   static async start(handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end()): Promise<LoopbackHost> {
     const holder: { self?: LoopbackHost } = {};
     const server = createServer((req, res) => {
-      holder.self!.requests++;
+      const self = holder.self!;
+      self.requests++;
+      for (const arrived of self.arrivals.splice(0)) arrived();
       handler(req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     holder.self = new LoopbackHost(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return holder.self;
+  }
+
+  /**
+   * A barrier: resolves when the host has received `count` requests in all (at once if it already has).
+   * Lets a test wait for a request started in the background instead of sleeping.
+   */
+  async received(count: number): Promise<void> {
+    while (this.requests < count) await new Promise<void>((resolve) => this.arrivals.push(resolve));
   }
 
   close(): Promise<void> {
