@@ -1,13 +1,9 @@
 /** CONTRACT.md section 2: required claims and their types, and time checks with the clock tolerance. */
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, manualClock, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, guardedApp } from '../helpers';
+import { manualClock, type TestIssuer, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; clerk: TestIssuer; oidc: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' }, oidc: { kind: 'oidc' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' }, oidc: { kind: 'oidc' } });
 
 /** An app whose clock stands still at a whole second, with the issuer's provider. */
 function appAt(issuer: TestIssuer, overrides: Record<string, unknown> = {}) {
