@@ -15,4 +15,6 @@ module.exports = {
     '^sessionguard/(.*)$': '<rootDir>/src/$1/index.ts',
   },
   testTimeout: 20000,
+  // A passing run is quiet: an unexpected console.warn or console.error fails the test that made it.
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-console.ts'],
 };

@@ -4,17 +4,6 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { sessionGuard, type SessionGuardMiddleware } from '../src/express';
 import type { SessionGuardOptions } from '../src';
-import { createTestIssuer, type TestIssuer, type TestIssuerOptions } from '../src/testing';
-
-/** Issuers started by a test file, closed after it. */
-export async function startIssuers<T extends Record<string, TestIssuerOptions>>(specs: T): Promise<{ [K in keyof T]: TestIssuer }> {
-  const entries = await Promise.all(Object.entries(specs).map(async ([name, spec]) => [name, await createTestIssuer(spec)] as const));
-  return Object.fromEntries(entries) as { [K in keyof T]: TestIssuer };
-}
-
-export async function closeIssuers(issuers: Record<string, TestIssuer>): Promise<void> {
-  await Promise.all(Object.values(issuers).map((issuer) => issuer.close()));
-}
 
 /** An Express app guarded app-wide, echoing the principal. */
 export function guardedApp(options: SessionGuardOptions): { app: Express; guard: SessionGuardMiddleware } {
@@ -53,18 +42,6 @@ export function expectError(response: ErrorResponse, status: number, error: stri
 export function expectNoLeak(response: ErrorResponse, ...secrets: string[]): void {
   const visible = `${response.text}\n${JSON.stringify(response.headers)}`;
   for (const secret of secrets) expect(visible.includes(secret)).toBe(false);
-}
-
-/** A clock for the `clock` option, starting on a whole second close to now, moved by hand. */
-export function manualClock(startMs = Math.floor(Date.now() / 1000) * 1000): { now: () => number; seconds: () => number; advance: (seconds: number) => void } {
-  let current = startMs;
-  return {
-    now: () => current,
-    seconds: () => Math.floor(current / 1000),
-    advance: (seconds) => {
-      current += seconds * 1000;
-    },
-  };
 }
 
 /** Starts an app on 127.0.0.1 (for raw-socket requests and many requests to one server). */

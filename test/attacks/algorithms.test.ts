@@ -1,21 +1,20 @@
 /** Algorithm confusion: none, HS256 keyed with the public key, foreign algorithms, alg/key mismatch. */
 import { createHmac, createPublicKey, KeyObject, sign as nodeSign, constants } from 'node:crypto';
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
+import { guardedApp, expectError } from '../helpers';
 import { clerk, workos } from '../../src';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, segments } from './support';
+import { bearer } from './support';
+import { b64url, segments, startIssuers, type TestIssuer, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; clerk: TestIssuer; es: TestIssuer };
+const issuers = useIssuers({
+  workos: { kind: 'workos' },
+  clerk: { kind: 'clerk' },
+  es: { kind: 'oidc', alg: 'ES256', issuer: 'https://es.sessionguard.test', name: 'es' },
+});
 let app: Express;
 let claims: Record<string, unknown>;
 let clerkClaims: Record<string, unknown>;
 beforeAll(async () => {
-  issuers = await startIssuers({
-    workos: { kind: 'workos' },
-    clerk: { kind: 'clerk' },
-    es: { kind: 'oidc', alg: 'ES256', issuer: 'https://es.sessionguard.test', name: 'es' },
-  });
   app = guardedApp({
     providers: [
       issuers.workos.provider(),
@@ -28,7 +27,6 @@ beforeAll(async () => {
   claims = issuers.workos.sessionClaims({ sub: 'user_01VICTIM', expiresIn: 3600 });
   clerkClaims = issuers.clerk.sessionClaims({ expiresIn: 3600 });
 });
-afterAll(() => closeIssuers(issuers));
 
 function hs256(secret: Buffer | string, header: Record<string, unknown>, payload: Record<string, unknown>): string {
   const input = `${b64url(header)}.${b64url(payload)}`;

@@ -1,18 +1,17 @@
 /** Confusion between tokens meant for another audience, party, purpose or kind. */
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { bearer, signRaw } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { signRaw, useIssuers } from '../support/issuers';
 
-let issuers: { oidc: TestIssuer; clerk: TestIssuer; workos: TestIssuer };
+const issuers = useIssuers({
+  oidc: { kind: 'oidc', issuer: 'https://idp.sessionguard.test' },
+  clerk: { kind: 'clerk' },
+  workos: { kind: 'workos' },
+});
 let app: Express;
 const SESSION_CAT = 'cl_B7d4PD111AAA';
 beforeAll(async () => {
-  issuers = await startIssuers({
-    oidc: { kind: 'oidc', issuer: 'https://idp.sessionguard.test' },
-    clerk: { kind: 'clerk' },
-    workos: { kind: 'workos' },
-  });
   app = guardedApp({
     providers: [
       issuers.oidc.provider({ audience: ['api://sessionguard', 'api://other'] }),
@@ -22,7 +21,6 @@ beforeAll(async () => {
     resolveLegacyUser: (id) => `user_for_${id}`,
   }).app;
 });
-afterAll(() => closeIssuers(issuers));
 
 const oidcToken = (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> =>
   issuers.oidc.sign(issuers.oidc.sessionClaims({ claims }), { header });

@@ -1,9 +1,9 @@
 /** Floods of garbage that must not turn into outbound traffic, and faults that must not turn into 500s. */
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, faultyKeyHost, LoopbackHost, manualClock } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { b64url, closeIssuers, faultyKeyHost, LoopbackHost, manualClock, startIssuers, type TestIssuer } from '../support/issuers';
 
 let issuers: { workos: TestIssuer; clerk: TestIssuer };
 let host: Awaited<ReturnType<typeof faultyKeyHost>>;
@@ -53,7 +53,7 @@ describe('floods', () => {
     const { app: a, warm, clock } = app();
     await warm();
     host.mode = 'down';
-    clock.advance(30_000);
+    clock.advanceMs(30_000);
     const tokens = await Promise.all(Array.from({ length: 50 }, () => issuers.workos.sessionToken({}, { header: { kid: randomUUID() } })));
     for (const t of tokens) expectError(await bearer(a, t), 503, 'service_unavailable', 'jwks_unavailable');
     expect(host.requests).toBe(2); // warm + one refetch, then backoff
@@ -83,7 +83,7 @@ describe('key host faults', () => {
     expectError(await bearer(a, t), 503, 'service_unavailable', 'jwks_unavailable');
     host.mode = 'ok';
     expectError(await bearer(a, t), 503, 'service_unavailable', 'jwks_unavailable'); // still backing off
-    clock.advance(1000);
+    clock.advanceMs(1000);
     expect((await bearer(a, t)).status).toBe(200);
   });
 });

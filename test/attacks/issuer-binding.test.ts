@@ -1,8 +1,8 @@
 /** Attacks on the binding between a token's issuer and the keys that verify it. */
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, faultyKeyHost } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { b64url, closeIssuers, faultyKeyHost, startIssuers, type TestIssuer } from '../support/issuers';
 
 let issuers: { a: TestIssuer; b: TestIssuer };
 let hostA: Awaited<ReturnType<typeof faultyKeyHost>>;

@@ -2,9 +2,9 @@
 import { createServer } from 'node:http';
 import request from 'supertest';
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, LoopbackHost, segments } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { b64url, closeIssuers, LoopbackHost, segments, startIssuers, type TestIssuer } from '../support/issuers';
 
 let issuers: { workos: TestIssuer; two: TestIssuer };
 let app: Express;

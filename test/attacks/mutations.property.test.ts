@@ -1,23 +1,21 @@
 /** Property-based: no mutation of a valid token is accepted as another identity, or answered with a 5xx. */
 import fc from 'fast-check';
 import type { Express } from 'express';
-import { guardedApp, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, segments } from './support';
+import { guardedApp } from '../helpers';
+import { bearer } from './support';
+import { b64url, segments, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; es: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' }, es: { kind: 'oidc', alg: 'ES256', issuer: 'https://es.sessionguard.test', name: 'es' } });
 let app: Express;
 let victim: { token: string; sub: string; sid: string };
 let other: { token: string; sub: string; sid: string };
 let esToken: string;
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, es: { kind: 'oidc', alg: 'ES256', issuer: 'https://es.sessionguard.test', name: 'es' } });
   app = guardedApp({ providers: [issuers.workos.provider(), issuers.es.provider()] }).app;
   victim = { token: await issuers.workos.sessionToken({ sub: 'user_01VICTIM', sid: 'session_V', expiresIn: 3600 }), sub: 'user_01VICTIM', sid: 'session_V' };
   other = { token: await issuers.workos.sessionToken({ sub: 'user_01OTHER', sid: 'session_O', expiresIn: 3600 }), sub: 'user_01OTHER', sid: 'session_O' };
   esToken = await issuers.es.sessionToken({ sub: 'user_01VICTIM', sid: 'session_V', expiresIn: 3600 });
 });
-afterAll(() => closeIssuers(issuers));
 
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ %"\\{}'.split('');
 

@@ -1,23 +1,21 @@
 /** Attacks on the token's encoding: segments, base64url, JSON, JWS extensions. */
 import request from 'supertest';
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, segments, signRaw } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { b64url, segments, signRaw, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 let app: Express;
 let token: string;
 let claims: Record<string, unknown>;
 let headerJson: string;
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
   app = guardedApp({ providers: [issuers.workos.provider()] }).app;
   claims = issuers.workos.sessionClaims({ sub: 'user_01VICTIM', expiresIn: 3600 });
   token = await issuers.workos.sign(claims);
   headerJson = JSON.stringify({ alg: 'RS256', kid: issuers.workos.key.kid, typ: 'JWT' });
 });
-afterAll(() => closeIssuers(issuers));
 
 const malformed = async (t: string): Promise<void> => expectError(await bearer(app, t), 401, 'invalid_token', 'token_malformed');
 const withPayloadText = (text: string): Promise<string> => signRaw(issuers.workos.key, headerJson, text);

@@ -1,10 +1,10 @@
 /** Attacks on the signature bytes and on weak keys. */
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
+import { guardedApp, expectError } from '../helpers';
 import { clerk, oidc, type PublicJwk, type RevocationQuery } from '../../src';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, faultyKeyHost, segments } from './support';
+import { bearer } from './support';
+import { b64url, faultyKeyHost, segments, useIssuers } from '../support/issuers';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
@@ -17,15 +17,14 @@ function malleate(token: string): string {
   return `${h}.${p}.${Buffer.concat([bytes.subarray(0, 32), flipped]).toString('base64url')}`;
 }
 
-let issuers: { rsa: TestIssuer; ec: TestIssuer };
+const issuers = useIssuers({
+  rsa: { kind: 'workos' },
+  ec: { kind: 'oidc', alg: 'ES256', issuer: 'https://ec.sessionguard.test', name: 'ec' },
+});
 let app: Express;
 const revoked = new Set<string>();
 const queries: RevocationQuery[] = [];
 beforeAll(async () => {
-  issuers = await startIssuers({
-    rsa: { kind: 'workos' },
-    ec: { kind: 'oidc', alg: 'ES256', issuer: 'https://ec.sessionguard.test', name: 'ec' },
-  });
   app = guardedApp({
     providers: [issuers.rsa.provider(), issuers.ec.provider({ requireSessionId: true })],
     isRevoked: (query) => {
@@ -35,7 +34,6 @@ beforeAll(async () => {
     statusCacheTtlSeconds: 0,
   }).app;
 });
-afterAll(() => closeIssuers(issuers));
 
 describe('ES256', () => {
   test('an all-zero signature: signature_invalid', async () => {

@@ -1,23 +1,19 @@
 /** Time claims at each tolerance edge, in odd types, and a token that expires while cached. */
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
-import { bearer, manualClock, signRaw } from './support';
+import { guardedApp, expectError } from '../helpers';
+import { bearer } from './support';
+import { manualClock, signRaw, useIssuers } from '../support/issuers';
 
 const NOW = 1_900_000_000; // seconds; the verifier's clock is pinned here
 const TOLERANCE = 5; // the default clockToleranceSeconds
 
-let issuers: { workos: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 let app: Express;
 let clock: ReturnType<typeof manualClock>;
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
-});
 beforeEach(() => {
   clock = manualClock(NOW * 1000);
   app = guardedApp({ providers: [issuers.workos.provider()], clock: clock.now }).app;
 });
-afterAll(() => closeIssuers(issuers));
 
 function token(times: Record<string, unknown>): Promise<string> {
   return issuers.workos.sign(issuers.workos.sessionClaims({ claims: { iat: NOW - 60, nbf: NOW - 60, exp: NOW + 300, ...times } }));
@@ -79,13 +75,13 @@ describe('time and the verified-token cache', () => {
     const t = await token({ exp: NOW + 60 });
     expect((await bearer(app, t)).status).toBe(200);
     expect((await bearer(app, t)).status).toBe(200); // from the cache
-    clock.advance((60 + TOLERANCE) * 1000);
+    clock.advanceMs((60 + TOLERANCE) * 1000);
     expectError(await bearer(app, t), 401, 'token_expired');
   });
   test('a not-yet-valid token refused, then accepted once nbf is reached', async () => {
     const t = await token({ nbf: NOW + 30, iat: NOW });
     expectError(await bearer(app, t), 401, 'invalid_token', 'token_not_yet_valid');
-    clock.advance(25_000);
+    clock.advanceMs(25_000);
     expect((await bearer(app, t)).status).toBe(200);
   });
 });

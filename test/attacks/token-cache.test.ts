@@ -1,15 +1,11 @@
 /** The verified-token cache must never vouch for anything it did not verify. */
 import type { Express } from 'express';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
+import { guardedApp, expectError } from '../helpers';
 import type { SessionGuardOptions } from '../../src';
-import type { TestIssuer } from '../../src/testing';
-import { b64url, bearer, manualClock, segments } from './support';
+import { bearer } from './support';
+import { b64url, manualClock, segments, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; other: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, other: { kind: 'oidc', issuer: 'https://other.sessionguard.test', name: 'other' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, other: { kind: 'oidc', issuer: 'https://other.sessionguard.test', name: 'other' } });
 
 const suspended = new Set<string>();
 const revoked = new Set<string>();
@@ -106,8 +102,8 @@ test('decisions are identical with the cache disabled, on first sight, on repeat
     return [res.status, res.body.error ?? null, res.body.reason ?? null, res.body.subject ?? null];
   };
   for (const step of [0, 0, 40_000, 30_000]) {
-    clockA.advance(step);
-    clockB.advance(step);
+    clockA.advanceMs(step);
+    clockB.advanceMs(step);
     const a = [];
     const b = [];
     for (const t of tokens) {

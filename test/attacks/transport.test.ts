@@ -4,21 +4,19 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { guardedApp, expectError, startIssuers, closeIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { guardedApp, expectError } from '../helpers';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 let token: string;
 let other: string;
 let app: express.Express;
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
   app = guardedApp({ providers: [issuers.workos.provider()] }).app;
   app.post('/echo', express.json(), (req, res) => res.json(req.auth ?? null));
   token = await issuers.workos.sessionToken({ sub: 'user_01VICTIM' });
   other = await issuers.workos.sessionToken({ sub: 'user_01OTHER' });
 });
-afterAll(() => closeIssuers(issuers));
 
 /** Sends a raw HTTP/1.1 request (supertest can't repeat a header) and parses the answer. */
 async function raw(lines: string[]): Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown>; text: string }> {

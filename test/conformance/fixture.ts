@@ -1,6 +1,6 @@
 import type { AccountStatus, SessionGuardOptions } from '../../src';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import type { RouteSpec } from './apps';
+import { startIssuers as startNamedIssuers, type TestIssuer } from '../support/issuers';
 
 /** The issuers every case can sign with. */
 export interface Issuers {
@@ -26,14 +26,14 @@ const STATUSES: Record<string, AccountStatus> = {
 const LEGACY_USERS: Record<string, string> = { user_2clerkTEST: 'user_01FROMCLERK' };
 
 export async function startIssuers(): Promise<Issuers> {
-  const [workos, clerk, oidc, down] = await Promise.all([
-    createTestIssuer({ kind: 'workos' }),
-    createTestIssuer({ kind: 'clerk' }),
-    createTestIssuer({ kind: 'oidc', issuer: 'https://idp.sessionguard.test' }),
-    createTestIssuer({ kind: 'oidc', issuer: 'https://down.sessionguard.test', name: 'down' }),
-  ]);
-  down.jwksOverride = { status: 500, body: 'unavailable' };
-  return { workos, clerk, oidc, down };
+  const issuers = await startNamedIssuers({
+    workos: { kind: 'workos' },
+    clerk: { kind: 'clerk' },
+    oidc: { kind: 'oidc', issuer: 'https://idp.sessionguard.test' },
+    down: { kind: 'oidc', issuer: 'https://down.sessionguard.test', name: 'down' },
+  });
+  issuers.down.jwksOverride = { status: 500, body: 'unavailable' };
+  return issuers;
 }
 
 /** One options object: both apps are built from it. */

@@ -9,9 +9,9 @@ import express from 'express';
 import Koa from 'koa';
 import { sessionGuard as expressGuard } from '../../src/express';
 import { sessionGuard as koaGuard } from '../../src/koa';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import type { SessionGuardOptions } from '../../src';
 import { expectError } from '../helpers';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 let issuer: TestIssuer;
 beforeAll(async () => {

@@ -2,9 +2,9 @@
  * authenticateNow(), what the adapters call: synchronous when the caches hold every
  * answer a request needs, a promise otherwise, with the same verdicts either way.
  */
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import { createVerifier, isSessionError, SessionError, type SessionPrincipal } from '../../src';
 import type { RequestLike } from '../../src/core/request/credentials';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 let workos: TestIssuer;
 let clerk: TestIssuer;

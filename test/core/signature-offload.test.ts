@@ -8,8 +8,8 @@ import { connect, type Socket } from 'node:net';
 import express from 'express';
 import { SignatureOffload } from '../../src/core/keys/signature-offload';
 import { sessionGuard } from '../../src/express';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import { listen } from '../helpers';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

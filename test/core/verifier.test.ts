@@ -1,7 +1,6 @@
 /** The framework-free core: createVerifier().verify() and authenticate() without any framework. */
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import { createVerifier, isSessionError, SessionError, toHttpResponse } from '../../src';
-import { manualClock } from '../helpers';
+import { createTestIssuer, manualClock, type TestIssuer } from '../support/issuers';
 
 let issuer: TestIssuer;
 beforeAll(async () => {

@@ -1,14 +1,10 @@
 /** Account status: suspended (future and past), banned, lookup failing or answering garbage, cached per subject. */
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, manualClock, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, guardedApp } from '../helpers';
 import type { AccountStatus, SessionGuardOptions, SessionPrincipal } from '../../src';
+import { manualClock, type TestIssuer, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; clerk: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' } });
 
 /** An app whose status lookup answers `lookup(subject)` and records each call. */
 function appWithStatus(lookup: (subject: string) => unknown, options: Partial<SessionGuardOptions> = {}) {

@@ -4,9 +4,9 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import { closeIssuers, expectError, expectNoLeak, guardedApp, listen, rawRequest, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, expectNoLeak, guardedApp, listen, rawRequest } from '../helpers';
 import type { AccountStatus } from '../../src';
+import { useIssuers } from '../support/issuers';
 
 const SUSPENDED_UNTIL = new Date(Date.now() + 7 * 24 * 3600 * 1000);
 const statuses: Record<string, AccountStatus | 'throw'> = {
@@ -15,16 +15,15 @@ const statuses: Record<string, AccountStatus | 'throw'> = {
   user_01STATUSDOWN: 'throw',
 };
 
-let issuers: { workos: TestIssuer; clerk: TestIssuer; api: TestIssuer; down: TestIssuer };
+const issuers = useIssuers({
+  workos: { kind: 'workos' },
+  clerk: { kind: 'clerk' },
+  api: { kind: 'oidc', issuer: 'https://idp.orders.test', name: 'orders' },
+  down: { kind: 'oidc', issuer: 'https://idp.down.test', name: 'down' },
+});
 let app: Express;
 
 beforeAll(async () => {
-  issuers = await startIssuers({
-    workos: { kind: 'workos' },
-    clerk: { kind: 'clerk' },
-    api: { kind: 'oidc', issuer: 'https://idp.orders.test', name: 'orders' },
-    down: { kind: 'oidc', issuer: 'https://idp.down.test', name: 'down' },
-  });
   issuers.down.jwksOverride = { status: 500, body: '{}' };
   ({ app } = guardedApp({
     providers: [
@@ -42,7 +41,6 @@ beforeAll(async () => {
     isRevoked: ({ sessionId }) => sessionId === 'session_REVOKED',
   }));
 });
-afterAll(() => closeIssuers(issuers));
 
 /** The kid a token names, if it has a readable header. */
 function kidsOf(token: string): string[] {

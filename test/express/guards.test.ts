@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import request from 'supertest';
 import { sessionGuard, requireBrand, requirePermission, requireRole, requireScope } from '../../src/express';
 import { expectError } from '../helpers';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 let issuer: TestIssuer;
 beforeAll(async () => {

@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, guardedApp } from '../helpers';
+import { useIssuers } from '../support/issuers';
 
 // A user hook that never settles must not hold the request: it gets a 503 after hookTimeoutMs.
-let issuers: { workos: TestIssuer; clerk: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, clerk: { kind: 'clerk' } });
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 

@@ -2,14 +2,10 @@ import { createServer, IncomingMessage, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { SessionIncomingMessage, sessionGuard } from '../../src/express';
-import { startIssuers, closeIssuers, expectError } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError } from '../helpers';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; oidc: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, oidc: { kind: 'oidc' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, oidc: { kind: 'oidc' } });
 
 /** What `req` looked like when the first middleware saw it, before any sessionguard. */
 interface Seen {

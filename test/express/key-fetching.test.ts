@@ -2,9 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, listen, manualClock } from '../helpers';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
+import { expectError, guardedApp, listen } from '../helpers';
 import type { SessionGuardOptions } from '../../src';
+import { closeIssuers, createTestIssuer, manualClock, type TestIssuer } from '../support/issuers';
 
 const opened: TestIssuer[] = [];
 afterAll(() => closeIssuers(Object.fromEntries(opened.map((issuer, i) => [String(i), issuer]))));

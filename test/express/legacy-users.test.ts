@@ -1,14 +1,10 @@
 /** CONTRACT.md section 3: Clerk users mapped to WorkOS ids through resolveLegacyUser, cached. */
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, listen, manualClock, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, guardedApp, listen } from '../helpers';
 import type { SessionGuardOptions } from '../../src';
+import { manualClock, useIssuers } from '../support/issuers';
 
-let issuers: { clerk: TestIssuer; workos: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ clerk: { kind: 'clerk' }, workos: { kind: 'workos' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ clerk: { kind: 'clerk' }, workos: { kind: 'workos' } });
 
 const MAPPING: Record<string, string> = { user_2ALICE: 'user_01ALICE', user_2BOB: 'user_01BOB' };
 

@@ -2,19 +2,17 @@
 import request from 'supertest';
 import fc from 'fast-check';
 import type { NextFunction, Request, Response } from 'express';
-import { closeIssuers, expectError, expectNoLeak, guardedApp, listen, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, expectNoLeak, guardedApp, listen } from '../helpers';
 import type { SessionEvent } from '../../src';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 let valid: string;
 const events: SessionEvent[] = [];
 
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
   valid = await issuers.workos.sessionToken({ sub: 'user_01FUZZ' });
 });
-afterAll(() => closeIssuers(issuers));
 
 function app() {
   return guardedApp({ providers: [issuers.workos.provider()], onEvent: (event) => events.push(event) }).app;

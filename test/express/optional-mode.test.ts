@@ -1,15 +1,14 @@
 /** CONTRACT.md section 5: optional authentication. */
 import request from 'supertest';
 import express, { type Express } from 'express';
-import { closeIssuers, expectError, startIssuers } from '../helpers';
+import { expectError } from '../helpers';
 import { sessionGuard } from '../../src/express';
-import type { TestIssuer } from '../../src/testing';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; down: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' }, down: { kind: 'oidc', issuer: 'https://idp.down.test', name: 'down' } });
 let app: Express;
 
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, down: { kind: 'oidc', issuer: 'https://idp.down.test', name: 'down' } });
   issuers.down.jwksOverride = { status: 500, body: '{}' };
   const guard = sessionGuard({
     providers: [issuers.workos.provider(), issuers.down.provider()],
@@ -19,7 +18,6 @@ beforeAll(async () => {
   app.get('/feed', guard.optional(), (req, res) => res.json({ anonymous: req.auth === undefined, auth: req.auth ?? null }));
   app.get('/me', guard, (req, res) => res.json(req.auth));
 });
-afterAll(() => closeIssuers(issuers));
 
 test('no token: anonymous, req.auth undefined, the route runs', async () => {
   const res = await request(app).get('/feed');

@@ -1,20 +1,15 @@
 /** clerk(), workos() and oidc() against real tokens: networkless PEM keys, inline JWKS, audiences, algorithms. */
 import request from 'supertest';
-import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
-import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
-import type { TestIssuer, TestKey } from '../../src/testing';
+import { expectError, guardedApp } from '../helpers';
 import { clerk, oidc, workos, type SessionGuardOptions } from '../../src';
+import { createKey, useIssuers } from '../support/issuers';
 
-let issuers: { clerk: TestIssuer; workos: TestIssuer; orders: TestIssuer; ed: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({
-    clerk: { kind: 'clerk' },
-    workos: { kind: 'workos', clientId: 'client_01ABC' },
-    orders: { kind: 'oidc', issuer: 'https://idp.orders.test', alg: 'ES256' },
-    ed: { kind: 'oidc', issuer: 'https://idp.ed.test', alg: 'EdDSA' },
-  });
+const issuers = useIssuers({
+  clerk: { kind: 'clerk' },
+  workos: { kind: 'workos', clientId: 'client_01ABC' },
+  orders: { kind: 'oidc', issuer: 'https://idp.orders.test', alg: 'ES256' },
+  ed: { kind: 'oidc', issuer: 'https://idp.ed.test', alg: 'EdDSA' },
 });
-afterAll(() => closeIssuers(issuers));
 
 function appWith(options: SessionGuardOptions) {
   return guardedApp(options).app;
@@ -50,9 +45,7 @@ describe('clerk() networkless jwtKey (PEM)', () => {
   });
 
   test('a 3072-bit key works (not only 2048)', async () => {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 3072, extractable: true });
-    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'ins_big' } as TestKey['publicJwk'];
-    const key: TestKey = { kid: 'ins_big', alg: 'RS256', privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
+    const key = await createKey('RS256', { modulusLength: 3072, kid: 'ins_big' });
     const app = appWith({ providers: [clerk({ issuer: issuers.clerk.issuer, jwtKey: key.publicPem })], resolveLegacyUser });
     expect((await get(app, await issuers.clerk.sessionToken({}, { key }))).status).toBe(200);
   });

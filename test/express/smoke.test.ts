@@ -1,14 +1,10 @@
 import express from 'express';
 import request from 'supertest';
 import { sessionGuard } from '../../src/express';
-import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { guardedApp, expectError } from '../helpers';
+import { closeIssuers, startIssuers, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 
 test('a WorkOS session token is accepted and the principal attached', async () => {
   const { app } = guardedApp({ providers: [issuers.workos.provider()] });

@@ -1,14 +1,10 @@
 /** CONTRACT.md section 6: the verified-token cache never lets a token through that would fail now. */
 import request from 'supertest';
-import { closeIssuers, expectError, guardedApp, manualClock, startIssuers } from '../helpers';
-import type { TestIssuer } from '../../src/testing';
+import { expectError, guardedApp } from '../helpers';
 import type { SessionEvent, SessionGuardOptions } from '../../src';
+import { manualClock, useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; other: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, other: { kind: 'oidc', issuer: 'https://idp.other.test', name: 'other' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, other: { kind: 'oidc', issuer: 'https://idp.other.test', name: 'other' } });
 
 /** An app recording whether each request hit the verified-token cache. */
 function appWithCacheEvents(options: Partial<SessionGuardOptions> = {}, providerOverrides: Record<string, unknown> = {}) {

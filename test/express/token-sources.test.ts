@@ -1,22 +1,20 @@
 /** CONTRACT.md section 1: where the token comes from, precedence, and the 400 cases. */
 import request from 'supertest';
 import express, { type Express } from 'express';
-import { closeIssuers, expectError, guardedApp, listen, rawRequest, startIssuers } from '../helpers';
+import { expectError, guardedApp, listen, rawRequest } from '../helpers';
 import { sessionGuard } from '../../src/express';
-import type { TestIssuer } from '../../src/testing';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer };
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 let app: Express;
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
   ({ app } = guardedApp({ providers: [issuers.workos.provider()] }));
   alice = await issuers.workos.sessionToken({ sub: 'user_01ALICE' });
   bob = await issuers.workos.sessionToken({ sub: 'user_01BOB' });
 });
-afterAll(() => closeIssuers(issuers));
 
 describe('Authorization header', () => {
   test.each(['Bearer', 'bearer', 'BEARER', 'bEaReR'])('scheme %s is accepted (case-insensitive)', async (scheme) => {

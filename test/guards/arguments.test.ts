@@ -1,7 +1,7 @@
 import * as forExpress from '../../src/express';
 import * as forKoa from '../../src/koa';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import type { RouteGuards } from '../../src/core/guards/route-guards';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 // Guards check their arguments when mounted: a typo fails at start-up, not on the first request.
 let issuer: TestIssuer;

@@ -18,9 +18,20 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** A response as supertest gives it. */
+export type IdentityResponse = request.Response;
+
+/** What identityClient answers (named, so the declaration does not depend on where node_modules lives). */
+export interface IdentityClient {
+  verify(options?: CallOptions): Promise<IdentityResponse>;
+  verifySession(sessionId: string, options?: CallOptions): Promise<IdentityResponse>;
+  mint(sessionId: string, template: string, options?: CallOptions): Promise<IdentityResponse>;
+  jwks(): Promise<IdentityResponse>;
+}
+
 /** Calls the identity service and checks every answer against openapi/identity.json. */
-export function identityClient(base: string) {
-  async function post(path: string, template: string, options: CallOptions = {}) {
+export function identityClient(base: string): IdentityClient {
+  async function post(path: string, template: string, options: CallOptions = {}): Promise<IdentityResponse> {
     let call = request(base).post(path).set('Content-Type', 'application/json');
     if (options.auth !== undefined) call = call.set('Authorization', options.auth);
     for (const [name, value] of Object.entries(options.headers ?? {})) call = call.set(name, value);

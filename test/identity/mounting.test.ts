@@ -2,9 +2,9 @@ import express from 'express';
 import Koa from 'koa';
 import request from 'supertest';
 import { identityKoa, identityRouter, IdentityService, tokenTemplates, hasuraTemplate } from '../../src/identity';
-import type { TestIssuer } from '../../src/testing';
-import { closeIssuers, expectError, startIssuers } from '../helpers';
+import { expectError } from '../helpers';
 import { expectDocumented } from './api-document';
+import { closeIssuers, startIssuers, type TestIssuer } from '../support/issuers';
 
 const API_KEY = 'svc_a_0123456789abcdef0123456789abcdef';
 let issuers: { workos: TestIssuer };

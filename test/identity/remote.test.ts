@@ -3,9 +3,9 @@ import request from 'supertest';
 import { oidc, remote } from '../../src';
 import { sessionGuard } from '../../src/express';
 import { identityRouter, tokenTemplates, hasuraTemplate } from '../../src/identity';
-import type { TestIssuer } from '../../src/testing';
-import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
+import { expectError, guardedApp } from '../helpers';
 import { decodeJwt, identityClient, serve, type Served } from './harness';
+import { closeIssuers, startIssuers, type TestIssuer } from '../support/issuers';
 
 const API_KEY = 'svc_a_0123456789abcdef0123456789abcdef';
 const TEMPLATE_ISSUER = 'https://identity.sessionguard.test';

@@ -1,9 +1,9 @@
 import express from 'express';
 import request from 'supertest';
 import { identityRouter, tokenTemplates, hasuraTemplate, type IdentityServiceOptions } from '../../src/identity';
-import type { TestIssuer } from '../../src/testing';
-import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
+import { expectError, guardedApp } from '../helpers';
 import { decodeJwt, identityClient, serve, type Served } from './harness';
+import { closeIssuers, startIssuers, type TestIssuer } from '../support/issuers';
 
 const API_KEY = 'svc_a_0123456789abcdef0123456789abcdef';
 const NO_SCOPE_KEY = 'svc_x_0123456789abcdef0123456789abcdef';

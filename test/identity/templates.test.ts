@@ -3,16 +3,12 @@ import express from 'express';
 import request from 'supertest';
 import { hasuraTemplate, oidc, tokenTemplates, type PrivateJwk, type SessionPrincipal, type TokenTemplates } from '../../src';
 import { sessionGuard } from '../../src/express';
-import type { TestIssuer } from '../../src/testing';
-import { closeIssuers, expectError, guardedApp, startIssuers } from '../helpers';
+import { expectError, guardedApp } from '../helpers';
 import { decodeJwt } from './harness';
+import { useIssuers } from '../support/issuers';
 
 const ISSUER = 'https://identity.sessionguard.test';
-let issuers: { workos: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' } });
 
 /** An app that trusts only the template tokens of `templates`, by their published key set (no network). */
 function downstream(templates: TokenTemplates) {

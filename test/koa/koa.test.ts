@@ -4,7 +4,7 @@ import request from 'supertest';
 import { sessionGuard, requireBrand, requireScope } from '../../src/koa';
 import type { SessionPrincipal } from '../../src';
 import { expectError } from '../helpers';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 let issuer: TestIssuer;
 let other: TestIssuer;

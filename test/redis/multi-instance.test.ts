@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { expectError } from '../helpers';
 import { redisStore } from '../../src/redis';
-import { createTestIssuer, type TestIssuer } from '../../src/testing';
 import { RedisServer } from './redis-server';
 import { connectClient, nextReady, type RedisClient } from './helpers';
+import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
 /** An app process started with tsx; `url` once it listens. */
 interface Instance {

@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
+import { guardedApp, expectError } from '../helpers';
 import type { SessionEvent, SessionStore } from '../../src';
 import { redisStore } from '../../src/redis';
-import type { TestIssuer } from '../../src/testing';
 import { RedisServer } from './redis-server';
 import { connectClient, malleate, nextChange, nextReady, type RedisClient } from './helpers';
+import { closeIssuers, startIssuers, type TestIssuer } from '../support/issuers';
 
 let redis: RedisServer;
 let issuers: { workos: TestIssuer; es: TestIssuer; oidcA: TestIssuer; oidcB: TestIssuer };

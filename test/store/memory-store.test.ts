@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { guardedApp, startIssuers, closeIssuers, expectError } from '../helpers';
+import { guardedApp, expectError } from '../helpers';
 import { memoryStore, type SessionEvent, type SessionStore } from '../../src';
-import type { TestIssuer } from '../../src/testing';
+import { useIssuers } from '../support/issuers';
 
-let issuers: { workos: TestIssuer; oidc: TestIssuer };
-beforeAll(async () => {
-  issuers = await startIssuers({ workos: { kind: 'workos' }, oidc: { kind: 'oidc' } });
-});
-afterAll(() => closeIssuers(issuers));
+const issuers = useIssuers({ workos: { kind: 'workos' }, oidc: { kind: 'oidc' } });
 
 function setup(ttlSeconds = 3600) {
   const clock = { now: Date.now() };

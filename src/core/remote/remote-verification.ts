@@ -75,7 +75,8 @@ export class RemoteVerification {
     readonly provider: RemoteProvider,
     private readonly deps: RemoteDependencies,
   ) {
-    if (provider.cacheMax > 0) this.cache = new LRUCache({ max: provider.cacheMax, ttlAutopurge: false, perf: { now: deps.now } });
+    // ttlResolution 0: read the injected clock on every lookup (lru-cache otherwise reuses a reading for 1 ms of real time).
+    if (provider.cacheMax > 0) this.cache = new LRUCache({ max: provider.cacheMax, ttlAutopurge: false, perf: { now: deps.now }, ttlResolution: 0 });
   }
 
   /** `payload` is the token's decoded, not yet verified payload (the shape was checked by the verifier). */
