@@ -85,4 +85,8 @@ describe.each(['express', 'koa'])('%s behind serverless-http', (framework) => {
     expect(result.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
+  test('a v2 event joins a repeated Authorization header with a comma: 400 duplicate_authorization', async () => {
+    const result = await invoke(v2({ authorization: `Bearer ${token},Bearer ${token}` }));
+    expect([result.statusCode, JSON.parse(result.body).error, JSON.parse(result.body).reason]).toEqual([400, 'invalid_request', 'duplicate_authorization']);
+  });
 });
