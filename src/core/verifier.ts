@@ -131,7 +131,8 @@ export class SessionVerifier {
   /**
    * authenticate() for adapters: answers synchronously when the caches hold
    * everything the request needs (the hot path then costs no promise and no
-   * microtask), else returns a promise. Throws, or rejects with, only a SessionError.
+   * microtask), else returns a promise. Throws, or rejects with, only a SessionError
+   * (and throws authenticate()'s TypeError for something that is not a request).
    */
   authenticateNow(request: RequestLike, optional = false): SessionPrincipal | undefined | Promise<SessionPrincipal | undefined> {
     let credentials: Credentials | undefined;
