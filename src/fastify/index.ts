@@ -103,7 +103,9 @@ const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 function verifierSource(options: FastifySessionGuardOptions): SessionGuardOptions | SessionVerifier {
   if (hasBrand(options, SESSION_VERIFIER_BRAND)) return options as SessionVerifier;
   const own = Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'optional' && !FASTIFY_REGISTER_OPTIONS.includes(name)));
-  return 'verifier' in own && hasBrand(own.verifier, SESSION_VERIFIER_BRAND) ? (own.verifier as SessionVerifier) : (own as unknown as SessionGuardOptions);
+  if (!('verifier' in own)) return own as unknown as SessionGuardOptions;
+  if (!hasBrand(own.verifier, SESSION_VERIFIER_BRAND)) throw new TypeError('sessionguard: verifier must come from createVerifier().');
+  return own.verifier as SessionVerifier;
 }
 
 async function plugin(fastify: FastifyInstance, options: FastifySessionGuardOptions): Promise<void> {

@@ -132,4 +132,5 @@ test('the plugin takes a shared verifier, alone or with optional; warm() and rea
 test('invalid options fail the registration with the reason', async () => {
   const app = newApp();
   await expect(app.register(sessionGuard, { providers: [] })).rejects.toThrow(/providers must be a non-empty list/);
+  await expect(newApp().register(sessionGuard, { verifier: {} as never })).rejects.toThrow('sessionguard: verifier must come from createVerifier().');
 });
