@@ -109,7 +109,8 @@ function verifierSource(options: FastifySessionGuardOptions): SessionGuardOption
 }
 
 async function plugin(fastify: FastifyInstance, options: FastifySessionGuardOptions): Promise<void> {
-  const guard = assembleSessionGuard<onRequestHookHandler, FastifyRequest>(verifierSource(options), {
+  const source = verifierSource(options);
+  const guard = assembleSessionGuard<onRequestHookHandler, FastifyRequest>(source, {
     middleware: sessionHook,
     guard: guardHook as (check: GuardCheck<FastifyRequest>, bound?: GuardContext) => onRequestHookHandler,
   }) as unknown as FastifySessionGuard;
@@ -117,6 +118,8 @@ async function plugin(fastify: FastifyInstance, options: FastifySessionGuardOpti
   fastify.decorateRequest('auth', null);
   fastify.decorate('sessionGuard', guard);
   fastify.addHook('onRequest', options.optional === true ? guard.optional() : guard);
+  // A verifier the plugin made is the plugin's to close (its store subscription); a shared one is the app's.
+  if (!hasBrand(source, SESSION_VERIFIER_BRAND)) fastify.addHook('onClose', async () => guard.verifier.close());
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sessionGuard, requireBrand, requireScope } from '../../src/fastify';
-import { createVerifier, type SessionPrincipal } from '../../src';
+import { createVerifier, memoryStore, type SessionPrincipal } from '../../src';
 import { createTestIssuer, type TestIssuer } from '../../src/testing';
 
 let issuer: TestIssuer;
@@ -127,6 +127,25 @@ test('the plugin takes a shared verifier, alone or with optional; warm() and rea
   });
   expect((await call(app, '/api/me', bearer(token))).json()).toEqual({ subject: 'user_01FASTIFY' });
   expect((await call(app, '/feed')).json()).toEqual({ auth: null });
+});
+
+test("closing the app closes the verifier the plugin made (its store subscription), not a shared one", async () => {
+  const store = memoryStore();
+  const subscribers = () => (store as unknown as { listeners: Set<unknown> }).listeners.size;
+  const shared = createVerifier({ providers: [issuer.provider()], store });
+  const app = Fastify();
+  await app.register(async (api) => {
+    await api.register(sessionGuard, { providers: [issuer.provider()], store });
+  });
+  await app.register(async (site) => {
+    await site.register(sessionGuard, { verifier: shared });
+  });
+  await app.ready();
+  expect(subscribers()).toBe(2);
+  await app.close();
+  expect(subscribers()).toBe(1);
+  shared.close();
+  expect(subscribers()).toBe(0);
 });
 
 test('invalid options fail the registration with the reason', async () => {
