@@ -6,6 +6,8 @@ export default defineConfig({
     index: 'src/index.ts',
     express: 'src/express/index.ts',
     koa: 'src/koa/index.ts',
+    fastify: 'src/fastify/index.ts',
+    hono: 'src/hono/index.ts',
     testing: 'src/testing/index.ts',
     redis: 'src/redis/index.ts',
     identity: 'src/identity/index.ts',

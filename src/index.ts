@@ -8,7 +8,7 @@ export { memoryStore, type MemoryStoreOptions } from './core/store/memory-store.
 export type { SessionStore, SubjectRef, SuspendOptions, RevokeOptions, RevocationLookup, StoreChange, StoreChangeListener } from './core/store/types.js';
 export type { SessionPrincipal } from './core/principal/principal.js';
 export type { AccountStatus } from './core/session/account-status.js';
-export type { Credentials, RequestLike } from './core/request/credentials.js';
+export type { Credentials, FetchRequestLike, NodeRequestLike, RequestLike } from './core/request/credentials.js';
 export type { SessionEvent, SessionEventListener } from './core/events.js';
 export { SessionError, isSessionError, toHttpResponse, type HttpErrorResponse, type SessionErrorBody, type SessionErrorCode } from './core/errors.js';
 export { MAX_TOKEN_BYTES } from './core/token/decode.js';

@@ -1,3 +1,5 @@
+import { brandClass, hasBrand, SESSION_ERROR_BRAND } from './brand.js';
+
 /** Realm of WWW-Authenticate challenges when none is configured. */
 export const DEFAULT_REALM = 'api';
 
@@ -66,8 +68,11 @@ export class SessionError extends Error {
   }
 }
 
+brandClass(SessionError, SESSION_ERROR_BRAND);
+
+/** Whether `value` is a SessionError, thrown by this copy of sessionguard or another (its CommonJS or ESM build). */
 export function isSessionError(value: unknown): value is SessionError {
-  return value instanceof SessionError;
+  return hasBrand(value, SESSION_ERROR_BRAND);
 }
 
 /** Quotes a value for an RFC 7235 auth-param (quoted-string). */

@@ -1,6 +1,7 @@
 /** What every framework adapter does the same way; adapters only translate requests and responses. */
-import { createVerifier, SessionVerifier } from './verifier.js';
-import { SessionError } from './errors.js';
+import { createVerifier, type SessionVerifier } from './verifier.js';
+import { isSessionError, type SessionError } from './errors.js';
+import { hasBrand, SESSION_VERIFIER_BRAND } from './brand.js';
 import type { SessionGuardOptions } from './options.js';
 import { guardContextOfPrincipal, type SessionPrincipal } from './principal/principal.js';
 import type { RequestLike } from './request/credentials.js';
@@ -10,7 +11,8 @@ import { createRouteGuards, type RouteGuards } from './guards/route-guards.js';
 
 /** sessionGuard() accepts options or an existing verifier (to share caches between mounts). */
 export function toVerifier(options: SessionGuardOptions | SessionVerifier): SessionVerifier {
-  return options instanceof SessionVerifier ? options : createVerifier(options);
+  // A brand, not instanceof: a verifier made by the other build (CommonJS or ESM) is one too.
+  return hasBrand(options, SESSION_VERIFIER_BRAND) ? (options as SessionVerifier) : createVerifier(options as SessionGuardOptions);
 }
 
 /**
@@ -45,7 +47,7 @@ export function checkGuard<R extends object>(check: GuardCheck<R>, principal: Se
     runGuard(check, principal, request, bound ?? (principal === undefined ? undefined : guardContextOfPrincipal(principal)) ?? guardContextOf(request));
     return undefined;
   } catch (error) {
-    if (error instanceof SessionError) return error;
+    if (isSessionError(error)) return error;
     throw error;
   }
 }

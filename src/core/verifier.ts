@@ -1,8 +1,9 @@
 import { ErrorFactory, SessionError } from './errors.js';
+import { brandClass, SESSION_VERIFIER_BRAND } from './brand.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { tokenFingerprint } from './hash.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
-import { assertSingleCredential, extractCredentials, type Credentials, type RequestLike } from './request/credentials.js';
+import { assertRequestLike, assertSingleCredential, extractCredentials, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
 import { decodeCredentials } from './token/decode-credentials.js';
@@ -119,16 +120,19 @@ export class SessionVerifier {
 
   /**
    * Everything an adapter needs: the principal, undefined for an anonymous
-   * request in optional mode, or a SessionError (never anything else).
+   * request in optional mode, or a SessionError (never anything else). Throws a TypeError
+   * at the call when `request` is not a Node request, a Fetch `Request` or an object with headers.
    */
-  async authenticate(request: RequestLike, optional = false): Promise<SessionPrincipal | undefined> {
-    return this.authenticateNow(request, optional);
+  authenticate(request: RequestLike, optional = false): Promise<SessionPrincipal | undefined> {
+    assertRequestLike(request);
+    return new Promise((resolve) => resolve(this.authenticateNow(request, optional)));
   }
 
   /**
    * authenticate() for adapters: answers synchronously when the caches hold
    * everything the request needs (the hot path then costs no promise and no
-   * microtask), else returns a promise. Throws, or rejects with, only a SessionError.
+   * microtask), else returns a promise. Throws, or rejects with, only a SessionError
+   * (and throws authenticate()'s TypeError for something that is not a request).
    */
   authenticateNow(request: RequestLike, optional = false): SessionPrincipal | undefined | Promise<SessionPrincipal | undefined> {
     let credentials: Credentials | undefined;
@@ -140,7 +144,7 @@ export class SessionVerifier {
         if (optional) return undefined;
         throw this.errors.missingToken();
       }
-      outcome = this.check(credentials, request.socket ?? undefined);
+      outcome = this.check(credentials, (request as NodeRequestLike).socket ?? undefined);
     } catch (error) {
       throw this.reject(error, credentials);
     }
@@ -160,6 +164,7 @@ export class SessionVerifier {
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
   reject(error: unknown, credentials?: Credentials): SessionError {
+    if (error instanceof RequestShapeError) throw error;
     let sessionError: SessionError;
     if (error instanceof SessionError) sessionError = error;
     else if (error instanceof KeySetUnavailableError) {
@@ -253,6 +258,8 @@ export class SessionVerifier {
 }
 
 /** Builds the framework-free verifier. */
+brandClass(SessionVerifier, SESSION_VERIFIER_BRAND);
+
 export function createVerifier(options: SessionGuardOptions): SessionVerifier {
   return new SessionVerifier(options);
 }

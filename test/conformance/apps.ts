@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import Koa from 'koa';
+import express5 from 'express';
+import express4 from 'express4';
+import Koa3 from 'koa';
+import Koa2 from 'koa2';
 import Router from '@koa/router';
 import * as forExpress from '../../src/express';
 import * as forKoa from '../../src/koa';
@@ -12,7 +14,7 @@ import type { RequestValue } from '../../src/core/guards/check';
 /** Which session middleware runs before a route's guards. */
 export type AuthMode = 'required' | 'optional' | 'none';
 
-/** A route, described once and built for both frameworks. */
+/** A route, described once and built for every framework. */
 export interface RouteSpec {
   path: string;
   auth: AuthMode;
@@ -21,8 +23,8 @@ export interface RouteSpec {
   guards?: <R, H>(g: RouteGuards<R, H>, param: (name: string) => RequestValue<R>) => H[];
 }
 
-/** What every route answers on success: identical in both frameworks by construction. */
-function success(auth: SessionPrincipal | undefined): unknown {
+/** What every route answers on success: identical in every framework by construction. */
+export function success(auth: SessionPrincipal | undefined): unknown {
   return { auth: auth ?? null };
 }
 
@@ -44,10 +46,13 @@ export async function listen(server: Server): Promise<RunningApp> {
   };
 }
 
-export function startExpress(options: SessionGuardOptions, routes: readonly RouteSpec[]): Promise<RunningApp> {
+/** Every framework the suite runs on, each built from the same options and routes. */
+export type Framework = 'express 5' | 'express 4' | 'koa 3' | 'koa 2' | 'fastify 5' | 'hono';
+
+export function startExpress(options: SessionGuardOptions, routes: readonly RouteSpec[], express: typeof express5 = express5): Promise<RunningApp> {
   const app = express();
   const guard = forExpress.sessionGuard(options);
-  const param = (name: string) => (req: express.Request) => req.params[name];
+  const param = (name: string) => (req: express5.Request) => req.params[name];
   for (const route of routes) {
     const auth = route.auth === 'required' ? [guard] : route.auth === 'optional' ? [guard.optional()] : [];
     const guards = route.guards?.(route.bound ? guard : forExpress, param) ?? [];
@@ -58,7 +63,7 @@ export function startExpress(options: SessionGuardOptions, routes: readonly Rout
   return listen(createServer(app));
 }
 
-export function startKoa(options: SessionGuardOptions, routes: readonly RouteSpec[]): Promise<RunningApp> {
+export function startKoa(options: SessionGuardOptions, routes: readonly RouteSpec[], Koa: typeof Koa3 = Koa3): Promise<RunningApp> {
   const app = new Koa();
   const router = new Router();
   const guard = forKoa.sessionGuard(options);
@@ -73,3 +78,6 @@ export function startKoa(options: SessionGuardOptions, routes: readonly RouteSpe
   app.use(router.routes());
   return listen(createServer(app.callback()));
 }
+
+export const startExpress4 = (options: SessionGuardOptions, routes: readonly RouteSpec[]) => startExpress(options, routes, express4);
+export const startKoa2 = (options: SessionGuardOptions, routes: readonly RouteSpec[]) => startKoa(options, routes, Koa2);

@@ -1,21 +1,31 @@
 import { CASES } from './cases';
 import { conformanceOptions, ROUTES, startIssuers, type Issuers } from './fixture';
-import { startExpress, startKoa, type RunningApp } from './apps';
+import type { SessionGuardOptions } from '../../src';
+import { startExpress, startExpress4, startKoa, startKoa2, type Framework, type RouteSpec, type RunningApp } from './apps';
+import { startFastify, startHono } from './apps-fetch-era';
 import { send, type RawResponse } from './http';
 
-// One table of cases, sent to an Express app and a Koa app built from the same options and routes.
+// One table of cases, sent to an app on every framework, each built from the same options and routes.
+const STARTERS: Record<Framework, (options: SessionGuardOptions, routes: readonly RouteSpec[]) => Promise<RunningApp>> = {
+  'express 5': (options, routes) => startExpress(options, routes),
+  'express 4': startExpress4,
+  'koa 3': (options, routes) => startKoa(options, routes),
+  'koa 2': startKoa2,
+  'fastify 5': startFastify,
+  hono: startHono,
+};
+const FRAMEWORKS = Object.keys(STARTERS) as Framework[];
 let issuers: Issuers;
-let expressApp: RunningApp;
-let koaApp: RunningApp;
+const apps = new Map<Framework, RunningApp>();
 
 beforeAll(async () => {
   issuers = await startIssuers();
   const options = conformanceOptions(issuers);
-  [expressApp, koaApp] = await Promise.all([startExpress(options, ROUTES), startKoa(options, ROUTES)]);
+  await Promise.all(FRAMEWORKS.map(async (framework) => apps.set(framework, await STARTERS[framework](options, ROUTES))));
 });
 
 afterAll(async () => {
-  await Promise.all([expressApp?.close(), koaApp?.close(), ...Object.values(issuers ?? {}).map((issuer) => issuer.close())]);
+  await Promise.all([...[...apps.values()].map((app) => app.close()), ...Object.values(issuers ?? {}).map((issuer) => issuer.close())]);
 });
 
 /** The parts of a response a client can depend on. */
@@ -34,10 +44,13 @@ function observable(response: RawResponse) {
 test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
   const headers = (await testCase.headers?.(issuers)) ?? {};
   const request = { method: testCase.method ?? 'GET', path: testCase.path ?? '/me', headers };
-  const [fromExpress, fromKoa] = await Promise.all([send(expressApp.url, request), send(koaApp.url, request)]);
+  const answers = await Promise.all(FRAMEWORKS.map((framework) => send(apps.get(framework)!.url, request)));
+  const fromExpress = answers[0]!;
 
-  // Byte for byte the same answer from both frameworks.
-  expect(observable(fromKoa)).toEqual(observable(fromExpress));
+  // Byte for byte the same answer from every framework.
+  expect(Object.fromEntries(FRAMEWORKS.map((framework, i) => [framework, observable(answers[i]!)]))).toEqual(
+    Object.fromEntries(FRAMEWORKS.map((framework) => [framework, observable(fromExpress)])),
+  );
 
   const { expect: wanted } = testCase;
   const body = JSON.parse(fromExpress.text) as Record<string, unknown>;

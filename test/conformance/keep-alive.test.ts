@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import { sessionGuard as expressGuard } from '../../src/express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { getRequestListener } from '@hono/node-server';
 import { sessionGuard as koaGuard } from '../../src/koa';
+import { sessionGuard as fastifyGuard } from '../../src/fastify';
+import { sessionGuard as honoGuard } from '../../src/hono';
 import type { SessionGuardOptions } from '../../src';
 import { expectError } from '../helpers';
 import { createTestIssuer, type TestIssuer } from '../support/issuers';
@@ -19,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-const listeners: Record<string, (options: SessionGuardOptions) => RequestListener> = {
+const listeners: Record<string, (options: SessionGuardOptions) => RequestListener | Promise<RequestListener>> = {
   express: (options) => {
     const app = express();
     app.use(expressGuard(options));
@@ -33,6 +38,22 @@ const listeners: Record<string, (options: SessionGuardOptions) => RequestListene
       ctx.body = { subject: ctx.state.auth?.subject };
     });
     return app.callback();
+  },
+  fastify: async (options) => {
+    let listener: RequestListener | undefined;
+    // The handler Fastify would give its own server, served here by the test's.
+    const app = Fastify({ serverFactory: (handler) => ((listener = handler), createServer()) });
+    await app.register(fastifyGuard, options);
+    app.get('/me', async (request) => ({ subject: request.auth?.subject }));
+    await app.ready();
+    return listener!;
+  },
+  // A Fetch Request has no connection: each request stands alone, the verdicts must not change.
+  hono: (options) => {
+    const app = new Hono();
+    app.use('*', honoGuard(options));
+    app.get('/me', (c) => c.json({ subject: c.get('auth')?.subject }));
+    return getRequestListener(app.fetch);
   },
 };
 
@@ -67,7 +88,7 @@ describe.each(Object.keys(listeners))('%s', (framework) => {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
   beforeAll(async () => {
-    server = createServer(listeners[framework]!({ providers: [issuer.provider()] }));
+    server = createServer(await listeners[framework]!({ providers: [issuer.provider()] }));
     server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,7 +1,7 @@
 import type { SessionGuardOptions } from '../options.js';
 import { SessionVerifier } from '../verifier.js';
 import { toHttpResponse } from '../errors.js';
-import type { RequestLike } from '../request/credentials.js';
+import type { NodeRequestLike as RequestLike } from '../request/credentials.js';
 import type { SessionPrincipal } from '../principal/principal.js';
 import { isTemplateLifetime, MAX_TEMPLATE_LIFETIME_SECONDS, MIN_TEMPLATE_LIFETIME_SECONDS, type TokenTemplates } from '../templates/token-templates.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody, type BodyRequest } from './json-body.js';

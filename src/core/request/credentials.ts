@@ -10,13 +10,32 @@ export interface Credentials {
   origin: string | undefined;
 }
 
-/** The part of a Node request (`IncomingMessage`) the extraction reads; Express and Koa both have it. */
-export interface RequestLike {
+/** The part of a Node request (`IncomingMessage`) the extraction reads; Express, Koa and Fastify all have it, and so does `{ headers }`. */
+export interface NodeRequestLike {
   method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
+  /** Read when not empty; serverless-http builds requests with `rawHeaders: []` and real `headers`. */
   rawHeaders?: readonly string[];
   /** The connection the request came on (Node's `req.socket`): a keep-alive connection that repeats its token skips re-hashing it. */
   socket?: object | null;
+}
+
+/** The part of a Fetch API `Request` (Hono, Next.js route handlers, Bun, Deno) the extraction reads; `{ method, headers: new Headers() }` too. */
+export interface FetchRequestLike {
+  method?: string | undefined;
+  headers: { get(name: string): string | null };
+}
+
+/** A request the verifier reads: a Node request, a Fetch `Request`, or an object with `headers`. */
+export type RequestLike = NodeRequestLike | FetchRequestLike;
+
+/** What authenticate() says when given something that is not a request: a programming error, not a 401. */
+export class RequestShapeError extends TypeError {
+  constructor(received: unknown) {
+    const what = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received === 'object' ? 'an object with no headers' : typeof received;
+    super(`sessionguard needs a Node request, a Fetch Request or an object with headers; it got ${what}.`);
+    this.name = 'TypeError';
+  }
 }
 
 /** The headers the extraction reads, as sent. */
@@ -35,7 +54,7 @@ function isHeader(name: string, lowerName: string): boolean {
   return name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName);
 }
 
-function fromHeaderObject(headers: RequestLike['headers']): SessionHeaders {
+function fromHeaderObject(headers: NodeRequestLike['headers']): SessionHeaders {
   const { authorization, cookie, origin } = headers;
   const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
   const authorizations = list(authorization);
@@ -43,12 +62,33 @@ function fromHeaderObject(headers: RequestLike['headers']): SessionHeaders {
 }
 
 /**
+ * A Fetch `Headers` joins repeated headers with ", ": two Authorization lines arrive as one
+ * value with two credentials, which assertSingleCredential refuses (400 duplicate_authorization).
+ * Repeated Cookie headers (HTTP/2 splits cookies) are split back, as cookie values hold no ", ".
+ */
+function fromFetchHeaders(headers: FetchRequestLike['headers']): SessionHeaders {
+  const authorization = headers.get('authorization') ?? undefined;
+  const cookie = headers.get('cookie');
+  return {
+    authorization,
+    authorizationCount: authorization === undefined ? 0 : 1,
+    cookie: cookie === null ? undefined : cookie.split(', '),
+    origin: headers.get('origin') ?? undefined,
+  };
+}
+
+/**
  * One pass over rawHeaders: reading `request.headers` would make Node build the
  * whole header object, which a bare hello-world route never pays for.
  */
 function readHeaders(request: RequestLike): SessionHeaders {
-  const raw = request.rawHeaders;
-  if (raw === undefined) return fromHeaderObject(request.headers);
+  if (typeof request !== 'object' || request === null) throw new RequestShapeError(request);
+  const raw = (request as NodeRequestLike).rawHeaders;
+  if (raw === undefined || raw.length === 0) {
+    const headers: unknown = request.headers;
+    if (typeof headers !== 'object' || headers === null) throw new RequestShapeError(request);
+    return typeof (headers as FetchRequestLike['headers']).get === 'function' ? fromFetchHeaders(headers as FetchRequestLike['headers']) : fromHeaderObject(headers as NodeRequestLike['headers']);
+  }
   const found: SessionHeaders = { authorization: undefined, authorizationCount: 0, cookie: undefined, origin: undefined };
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
@@ -59,6 +99,11 @@ function readHeaders(request: RequestLike): SessionHeaders {
     else if (isHeader(name, 'origin')) found.origin = found.origin === undefined ? value : `${found.origin}, ${value}`;
   }
   return found;
+}
+
+/** Throws the TypeError when `request` is none of the shapes the verifier reads. */
+export function assertRequestLike(request: unknown): asserts request is RequestLike {
+  readHeaders(request as RequestLike);
 }
 
 /** RFC 6265 allows a cookie value in double quotes; the quotes are not part of it. */
@@ -78,6 +123,12 @@ function cookieValues(headers: readonly string[], name: string): string[] {
   }
   return values;
 }
+
+/**
+ * One message for two header lines and for two credentials in one line: a Fetch `Headers`
+ * (Hono, Bun, Deno) joins repeated lines with ", ", so the two cannot be told apart there.
+ */
+const MORE_THAN_ONE_CREDENTIAL = 'The request has more than one Authorization credential.';
 
 const WHITESPACE = /\s/;
 const BEARER = 'bearer';
@@ -125,7 +176,7 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
   const origin = headers.origin;
 
   if (headers.authorizationCount > 1) {
-    throw errors.invalidRequest('duplicate_authorization', 'The request has more than one Authorization header.');
+    throw errors.invalidRequest('duplicate_authorization', MORE_THAN_ONE_CREDENTIAL);
   }
   if (headers.authorization !== undefined) {
     const token = bearerToken(headers.authorization);
@@ -153,6 +204,6 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
  */
 export function assertSingleCredential(credentials: Credentials, errors: ErrorFactory): void {
   if (credentials.source === 'header' && /[\s,]/.test(credentials.token)) {
-    throw errors.invalidRequest('duplicate_authorization', 'The Authorization header carries more than one credential.');
+    throw errors.invalidRequest('duplicate_authorization', MORE_THAN_ONE_CREDENTIAL);
   }
 }

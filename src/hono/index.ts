@@ -1,0 +1,98 @@
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SessionVerifier } from '../core/verifier.js';
+import { toHttpResponse, type SessionError } from '../core/errors.js';
+import type { SessionGuardOptions } from '../core/options.js';
+import type { SessionPrincipal } from '../core/principal/principal.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
+import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
+import type { GuardCheck } from '../core/guards/check.js';
+import type { GuardContext } from '../core/guards/context.js';
+
+/** The variables sessionguard sets: `c.get('auth')`, undefined on anonymous requests in optional mode. */
+export interface SessionGuardVariables {
+  auth: SessionPrincipal | undefined;
+}
+
+declare module 'hono' {
+  // As Hono's own middleware (jwt, requestId) do: `c.get('auth')` is typed in every app.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ContextVariableMap extends SessionGuardVariables {}
+}
+
+/** The Hono environment of sessionguard's middleware, for `new Hono<SessionGuardEnv>()`. */
+export interface SessionGuardEnv {
+  Variables: SessionGuardVariables;
+}
+
+export type SessionGuardHonoMiddleware = MiddlewareHandler<SessionGuardEnv>;
+
+/** Route guards for Hono: each is a middleware; resolvers receive the context `c`. */
+export type HonoRouteGuards = RouteGuards<Context, SessionGuardHonoMiddleware>;
+
+export interface SessionGuardMiddleware extends SessionGuardHonoMiddleware, SessionGuardExtras<SessionGuardHonoMiddleware, Context> {}
+
+/** The rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
+export function sessionErrorResponse(c: Context, error: SessionError): Response {
+  const response = toHttpResponse(error);
+  return c.body(response.body, response.status as ContentfulStatusCode, response.headers);
+}
+
+function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardHonoMiddleware {
+  // Not an async function: a cached session goes on to next() with no promise of its own.
+  return createMiddleware<SessionGuardEnv>((c, next) => {
+    if (c.get('auth') !== undefined) return next();
+    let outcome: SessionPrincipal | undefined | Promise<SessionPrincipal | undefined>;
+    try {
+      // The Fetch Request: its Headers join repeated lines with ", ", which the core refuses for Authorization.
+      outcome = authenticateFor(verifier, c, c.req.raw, optional);
+    } catch (error) {
+      // authenticate() only ever throws a SessionError, already reported.
+      return Promise.resolve(sessionErrorResponse(c, error as SessionError));
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (principal) => proceed(c, principal, next),
+        (error: unknown) => sessionErrorResponse(c, error as SessionError),
+      );
+    }
+    return proceed(c, outcome, next);
+  });
+}
+
+/** Outside the authentication's error handling: errors of later handlers are the app's, not authentication failures. */
+function proceed(c: Context<SessionGuardEnv>, principal: SessionPrincipal | undefined, next: Next): Promise<void> {
+  if (principal !== undefined) c.set('auth', principal);
+  return next();
+}
+
+function guardMiddleware(check: GuardCheck<Context>, bound?: GuardContext): SessionGuardHonoMiddleware {
+  return createMiddleware<SessionGuardEnv>(async (c, next) => {
+    // A resolver that throws is the app's error: checkGuard rethrows it to Hono's onError.
+    const refusal = checkGuard(check, c.get('auth'), c, bound);
+    if (refusal !== undefined) return sessionErrorResponse(c, refusal);
+    await next();
+  });
+}
+
+/**
+ * Standalone guards: they answer with the realm and RBAC policy of the
+ * sessionguard middleware that ran on the request (defaults when none did).
+ */
+const standalone: HonoRouteGuards = createRouteGuards<Context, SessionGuardHonoMiddleware>((check) => guardMiddleware(check));
+export const requireScope: HonoRouteGuards['requireScope'] = standalone.requireScope;
+export const requireAnyScope: HonoRouteGuards['requireAnyScope'] = standalone.requireAnyScope;
+export const requireRole: HonoRouteGuards['requireRole'] = standalone.requireRole;
+export const requirePermission: HonoRouteGuards['requirePermission'] = standalone.requirePermission;
+export const requireBrand: HonoRouteGuards['requireBrand'] = standalone.requireBrand;
+export const requireSession: HonoRouteGuards['requireSession'] = standalone.requireSession;
+
+/** Hono middleware that verifies the session token; the principal is `c.get('auth')`. */
+export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
+  return assembleSessionGuard<SessionGuardHonoMiddleware, Context>(options, { middleware, guard: guardMiddleware });
+}
+
+export type { SessionPrincipal, SessionGuardOptions };
+export type { RequestValue } from '../core/guards/check.js';
+export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';
