@@ -7,13 +7,18 @@
  * `koa-sessionguard`; the peers `express-oauth2-jwt-bearer`, `express-jwt` (with jwks-rsa) and
  * `express-clerk` (@clerk/express with jwtKey: no network); and the references
  * `express-set-auth` / `koa-set-auth` (a middleware that only sets the principal: the floor for
- * any middleware of the req.auth convention) and `express-noop` (one that only calls next()).
+ * any middleware of the req.auth convention) and `express-noop` (one that only calls next());
+ * likewise `fastify`, `fastify-sessionguard`, `fastify-set-auth`, `hono`, `hono-sessionguard` and
+ * `hono-set-auth` (Hono on @hono/node-server).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import Koa from 'koa';
-import { core, expressAdapter, koaAdapter } from './lib/package.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { getRequestListener } from '@hono/node-server';
+import { core, expressAdapter, fastifyAdapter, honoAdapter, koaAdapter } from './lib/package.js';
 import { AUDIENCE } from './lib/tokens.js';
 
 const kind = process.env.BENCH_SERVER ?? 'express';
@@ -57,6 +62,30 @@ function koaApp(guard: Koa.Middleware | undefined): Koa {
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A Fastify app as a plain request listener (its own server is made but never listens). */
+async function fastifyApp(setUp: (app: FastifyInstance) => Promise<void> | void): Promise<Listener> {
+  let handler: Listener | undefined;
+  const app = Fastify({
+    serverFactory: (h) => {
+      handler = h;
+      return createServer(h);
+    },
+  });
+  await setUp(app);
+  app.get('/', (_request, reply) => {
+    reply.header('content-type', 'application/json').send(HELLO);
+  });
+  await app.ready();
+  return handler!;
+}
+
+function honoApp(guard: MiddlewareHandler | undefined): Listener {
+  const app = new Hono();
+  if (guard !== undefined) app.use('*', guard);
+  app.get('/', (c) => c.body(HELLO, 200, { 'content-type': 'application/json' }));
+  return getRequestListener(app.fetch) as Listener;
+}
 
 async function listener(): Promise<Listener> {
   switch (kind) {
@@ -110,6 +139,33 @@ async function listener(): Promise<Listener> {
         (ctx.state as { auth?: unknown }).auth = principal;
         return next();
       }).callback();
+    case 'fastify':
+      return fastifyApp(() => undefined);
+    case 'fastify-sessionguard':
+      return fastifyApp(async (app) => {
+        await app.register(fastifyAdapter.sessionGuard, guardOptions(true));
+        if (!cold) await app.sessionGuard.warm();
+      });
+    case 'fastify-set-auth':
+      return fastifyApp((app) => {
+        app.decorateRequest('auth', null);
+        app.addHook('onRequest', (request, _reply, done) => {
+          (request as { auth?: unknown }).auth = principal;
+          done();
+        });
+      });
+    case 'hono':
+      return honoApp(undefined);
+    case 'hono-sessionguard': {
+      const guard = honoAdapter.sessionGuard(guardOptions(true));
+      if (!cold) await guard.warm();
+      return honoApp(guard);
+    }
+    case 'hono-set-auth':
+      return honoApp(async (c, next) => {
+        c.set('auth' as never, principal as never);
+        await next();
+      });
     default:
       throw new Error(`unknown BENCH_SERVER ${kind}`);
   }

@@ -41,6 +41,10 @@ const COMPARISONS: readonly Comparison[] = [
   row('Express + a middleware that only sets req.auth (reference)', 'express', 'express-set-auth', 'reference'),
   row('Koa + sessionguard (cached token)', 'koa', 'koa-sessionguard', 'target'),
   row('Koa + a middleware that only sets ctx.state.auth (reference)', 'koa', 'koa-set-auth', 'reference'),
+  row('Fastify + sessionguard (cached token)', 'fastify', 'fastify-sessionguard', 'target'),
+  row('Fastify + a hook that only sets request.auth (reference)', 'fastify', 'fastify-set-auth', 'reference'),
+  row('Hono + sessionguard (cached token)', 'hono', 'hono-sessionguard', 'target'),
+  row("Hono + a middleware that only sets c.get('auth') (reference)", 'hono', 'hono-set-auth', 'reference'),
 ];
 
 function fromEnvironment(value: string): Comparison[] {

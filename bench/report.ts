@@ -125,10 +125,10 @@ if (paired.length > 0) {
     );
   }
   if (ran.some((row) => row.role === 'reference')) {
-    md.push('Reference rows: a middleware that only sets the principal, what each framework charges any middleware of the `req.auth` / `ctx.state.auth` convention.', '');
+    md.push('Reference rows: a middleware that only sets the principal, what each framework charges any middleware of the `req.auth` / `ctx.state.auth` / `request.auth` / `c.get("auth")` convention.', '');
   }
 }
-for (const [bare, label] of [['express', 'Express'], ['koa', 'Koa']] as const) {
+for (const [bare, label] of [['express', 'Express'], ['koa', 'Koa'], ['fastify', 'Fastify'], ['hono', 'Hono']] as const) {
   const row = paired.find((candidate) => candidate.role === 'target' && candidate.first.kind === bare);
   if (row === undefined || 'unavailable' in row) target('SKIP', `cached path ≥ 0.90 × bare ${label}: not available (${row === undefined ? 'not run' : row.unavailable})`);
   else {

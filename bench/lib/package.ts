@@ -15,3 +15,5 @@ export const core = load(join(DIST, 'index.js')) as typeof import('sessionguard'
 export const expressAdapter = load(join(DIST, 'express.js')) as typeof import('sessionguard/express');
 export const koaAdapter = load(join(DIST, 'koa.js')) as typeof import('sessionguard/koa');
 export const testing = load(join(DIST, 'testing.js')) as typeof import('sessionguard/testing');
+export const fastifyAdapter = load(join(DIST, 'fastify.js')) as typeof import('sessionguard/fastify');
+export const honoAdapter = load(join(DIST, 'hono.js')) as typeof import('sessionguard/hono');
