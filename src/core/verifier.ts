@@ -60,7 +60,7 @@ export class SessionVerifier {
     const now = (this.now = options.clock ?? Date.now);
     // A store answers status and revocation; its change messages clear what they make stale.
     const store = options.store;
-    if (store !== undefined) options = { ...options, ...storeHooks(store, options.providers, options.storeFailOpen === true, emit) };
+    if (store !== undefined) options = { ...options, ...storeHooks(store, options.storeFailOpen === true, emit) };
     this.options = options;
 
     this.remote = createRemoteVerification(options, { errors: this.errors, now, minter: options.templates });
@@ -153,6 +153,8 @@ export class SessionVerifier {
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
   async verify(input: Credentials | string): Promise<SessionPrincipal> {
+    // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
+    if (typeof input === 'string' && /[\s,]/.test(input)) throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
     return this.check(credentials);
@@ -206,8 +208,8 @@ export class SessionVerifier {
     if (!provider.algorithms.includes(alg)) {
       throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
     }
-    const kindProblem = provider.rejectTokenKind(header, payload);
-    if (kindProblem !== undefined) throw this.errors.invalidToken(kindProblem, 'The token is not a session token.');
+    const refusal = provider.refuseToken(header, payload);
+    if (refusal !== undefined) throw this.errors.invalidToken(refusal.reason, refusal.message);
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
     if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
@@ -221,10 +223,8 @@ export class SessionVerifier {
       throw error;
     }
     throwIfClaimProblem(this.errors, checkStaticClaims(provider, payload));
-    const sub = payload.sub as string;
-    const clerkUserId = provider.legacyUsers ? sub : null;
-    const subject = clerkUserId === null ? sub : await this.legacyUsers.resolve(clerkUserId);
-    const verified: VerifiedToken = { provider, keySet, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
+    const identity = await this.legacyUsers.identityOf(provider, payload.sub as string);
+    const verified: VerifiedToken = { provider, keySet, kid, identity, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
     if (cacheKey !== undefined) this.tokenCache!.store(cacheKey, verified, payload.exp as number, this.now());
     return verified;
   }
@@ -233,8 +233,8 @@ export class SessionVerifier {
   private authorize(credentials: Credentials, verified: VerifiedToken, now: number): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
     throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates, this.guardContext);
-    const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, principal.claims.azp, this.errors);
+    const principal = createPrincipal(verified.base, provider, verified.identity, credentials.token, this.options.templates, this.guardContext);
+    const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors);
     // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
     if (this.sessionChecks === undefined) {
       csrf();
@@ -247,7 +247,7 @@ export class SessionVerifier {
   private async askRemoteService(credentials: Credentials, remote: RemoteVerification): Promise<SessionPrincipal> {
     const { payload } = decodeCredentials(credentials, this.errors);
     const principal = await remote.verify(credentials.token, payload);
-    checkCsrf(credentials, remote.provider.authorizedParties, principal.claims.azp, this.errors);
+    checkCsrf(credentials, remote.provider.authorizedParties, this.settings, this.errors);
     return principal;
   }
 }

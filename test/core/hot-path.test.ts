@@ -351,11 +351,12 @@ describe('headers are read from rawHeaders only', () => {
     const guard = () =>
       createVerifier({ providers: [clerk.provider({ authorizedParties: parties })], resolveLegacyUser: () => 'user_01FROMCLERK' });
 
-    test('from a listed Origin, the session goes through, from the cache too (the token has no azp: only Origin can let it in)', async () => {
+    test('from a listed Origin, the session goes through, from the cache too (the token\'s listed azp does not let it in: only Origin does)', async () => {
       const verifier = guard();
-      const token = await clerk.sessionToken({ sub: 'user_2COOKIE', claims: { azp: undefined } });
+      const token = await clerk.sessionToken({ sub: 'user_2COOKIE', claims: { azp: parties[0] } });
       const post = (origin?: string) =>
-        nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, ...(origin === undefined ? [] : ['Origin', origin]));
+        // Without Origin, the browser's Sec-Fetch-Site says it came from another site.
+        nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, ...(origin === undefined ? ['Sec-Fetch-Site', 'cross-site'] : ['Origin', origin]));
       await expect(verifier.authenticateNow(post(parties[0]))).resolves.toMatchObject({ subject: 'user_01FROMCLERK', clerkUserId: 'user_2COOKIE' });
       expect(verifier.authenticateNow(post(parties[0]))).toMatchObject({ subject: 'user_01FROMCLERK' });
       const error = thrownNow(() => verifier.authenticateNow(post()));

@@ -8,6 +8,10 @@ export interface Credentials {
   method: string;
   /** The request's Origin header, if any. */
   origin: string | undefined;
+  /** Another request header as sent (first value), for the CSRF check of a cookie; absent on credentials built by hand. */
+  header?(name: string): string | undefined;
+  /** Whether the request came over TLS (the request's own origin is then https). */
+  readonly encrypted?: boolean;
 }
 
 /** The part of a Node request (`IncomingMessage`) the extraction reads; Express and Koa both have it. */
@@ -113,6 +117,25 @@ class FoundCredentials implements Credentials {
   get method(): string {
     return (this.#request.method ?? 'GET').toUpperCase();
   }
+
+  get encrypted(): boolean {
+    return (this.#request.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.#request, name);
+  }
+}
+
+/** The first value of a header, read as sent (rawHeaders) when the request has them. */
+function headerValue(request: RequestLike, lowerName: string): string | undefined {
+  const raw = request.rawHeaders;
+  if (raw === undefined) {
+    const value = request.headers[lowerName];
+    return Array.isArray(value) ? value[0] : value;
+  }
+  for (let i = 0; i + 1 < raw.length; i += 2) if (isHeader(raw[i] as string, lowerName)) return raw[i + 1] as string;
+  return undefined;
 }
 
 /**
