@@ -15,8 +15,11 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The valid key closest to a misspelled one. */
+/** The valid key closest to a misspelled one: one that contains it (`ttl` → `ttlSeconds`), else the nearest by edits. */
 export function closestKey(key: string, valid: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const containing = valid.filter((candidate) => candidate.toLowerCase().includes(lower)).sort((a, b) => a.length - b.length);
+  if (lower.length >= 3 && containing.length > 0) return containing[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of valid) {

@@ -157,18 +157,17 @@ export class SessionVerifier {
     if (typeof input === 'string' && /[\s,]/.test(input)) throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
-    return this.check(credentials);
+    try {
+      return await this.check(credentials);
+    } catch (error) {
+      // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
+      throw this.toSessionError(error);
+    }
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
   reject(error: unknown, credentials?: Credentials): SessionError {
-    let sessionError: SessionError;
-    if (error instanceof SessionError) sessionError = error;
-    else if (error instanceof KeySetUnavailableError) {
-      sessionError = this.errors.serviceUnavailable('jwks_unavailable', 'The signing keys cannot be fetched right now.', error.retryAfterSeconds);
-    } else {
-      sessionError = this.errors.serviceUnavailable('internal_error', 'The session could not be checked.', RETRY_AFTER_SECONDS);
-    }
+    const sessionError = this.toSessionError(error);
     this.emit?.({
       type: 'rejection',
       status: sessionError.status,
@@ -177,6 +176,14 @@ export class SessionVerifier {
       ...(credentials === undefined ? {} : { tokenHash: tokenFingerprint(credentials.token) }),
     });
     return sessionError;
+  }
+
+  private toSessionError(error: unknown): SessionError {
+    if (error instanceof SessionError) return error;
+    if (error instanceof KeySetUnavailableError) {
+      return this.errors.serviceUnavailable('jwks_unavailable', 'The signing keys cannot be fetched right now.', error.retryAfterSeconds);
+    }
+    return this.errors.serviceUnavailable('internal_error', 'The session could not be checked.', RETRY_AFTER_SECONDS);
   }
 
   /** The whole check of a found token: synchronous as far as the caches allow. */
