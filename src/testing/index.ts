@@ -105,12 +105,13 @@ export class TestIssuer {
 
   /**
    * The key set is served where each vendor's SDK looks for it, so an SDK pointed at this server
-   * verifies with the same keys: `/.well-known/jwks.json`, WorkOS `/sso/jwks/<clientId>`, Stytch
-   * `/v1/sessions/jwks/<projectId>` and `/v1/b2b/sessions/jwks/<projectId>`.
+   * verifies with the same keys: `/.well-known/jwks.json`, Clerk's Backend API `/v1/jwks`, WorkOS
+   * `/sso/jwks/<clientId>`, Stytch `/v1/sessions/jwks/<projectId>` and `/v1/b2b/sessions/jwks/<projectId>`.
    */
   private servesKeySet(path: string | undefined): boolean {
     const id = encodeURIComponent(this.clientId);
-    return path === '/.well-known/jwks.json' || path === `/sso/jwks/${id}` || path === `/v1/sessions/jwks/${id}` || path === `/v1/b2b/sessions/jwks/${id}`;
+    const paths = ['/.well-known/jwks.json', '/v1/jwks', `/sso/jwks/${id}`, `/v1/sessions/jwks/${id}`, `/v1/b2b/sessions/jwks/${id}`];
+    return path !== undefined && paths.includes(path);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
