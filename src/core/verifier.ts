@@ -1,4 +1,5 @@
 import { ErrorFactory, SessionError } from './errors.js';
+import { toSessionError } from './keys/unavailable.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { tokenFingerprint } from './hash.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
@@ -10,7 +11,6 @@ import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claim
 import { TokenCache, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
-import { KeySetUnavailableError } from './keys/key-set.js';
 import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { SignatureOffload } from './keys/signature-offload.js';
 import { buildPrincipalBase, createPrincipal, type SessionPrincipal } from './principal/principal.js';
@@ -23,8 +23,6 @@ import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
 export type { Invalidation } from './session/session-checks.js';
-
-const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The framework-free core. A request's path: find the credentials, answer from the token cache
@@ -161,13 +159,13 @@ export class SessionVerifier {
       return await this.check(credentials);
     } catch (error) {
       // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
-      throw this.toSessionError(error);
+      throw toSessionError(this.errors, error);
     }
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
   reject(error: unknown, credentials?: Credentials): SessionError {
-    const sessionError = this.toSessionError(error);
+    const sessionError = toSessionError(this.errors, error);
     this.emit?.({
       type: 'rejection',
       status: sessionError.status,
@@ -176,14 +174,6 @@ export class SessionVerifier {
       ...(credentials === undefined ? {} : { tokenHash: tokenFingerprint(credentials.token) }),
     });
     return sessionError;
-  }
-
-  private toSessionError(error: unknown): SessionError {
-    if (error instanceof SessionError) return error;
-    if (error instanceof KeySetUnavailableError) {
-      return this.errors.serviceUnavailable('jwks_unavailable', 'The signing keys cannot be fetched right now.', error.retryAfterSeconds);
-    }
-    return this.errors.serviceUnavailable('internal_error', 'The session could not be checked.', RETRY_AFTER_SECONDS);
   }
 
   /** The whole check of a found token: synchronous as far as the caches allow. */
