@@ -119,6 +119,20 @@ const verification: ConformanceCase[] = [
     headers: async (i) => ({ ...cookie(await i.clerk.sessionToken()), origin: 'https://evil.example' }),
     expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
   },
+  {
+    name: 'a WorkOS cookie POST from a foreign origin',
+    method: 'POST',
+    headers: async (i) => ({ ...cookie(await workos(i)), origin: 'https://evil.example' }),
+    expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
+  },
+  {
+    name: 'a WorkOS cookie DELETE without Origin that the browser marks cross-site',
+    method: 'DELETE',
+    headers: async (i) => ({ ...cookie(await workos(i)), 'sec-fetch-site': 'cross-site' }),
+    expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
+  },
+  { name: 'a pending Clerk session', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { v: 2, sts: 'pending' } })), expect: { status: 401, error: 'invalid_token', reason: 'session_pending' } },
+  { name: 'a WorkOS agent token', headers: async (i) => bearer(await workos(i, { sub_profile: 'agent' })), expect: { status: 401, error: 'invalid_token', reason: 'kind_rejected' } },
   { name: 'key set down and nothing cached', headers: async (i) => bearer(await i.down.sessionToken()), expect: { status: 503, error: 'service_unavailable', reason: 'jwks_unavailable', retryAfter: '1' } },
   { name: 'account status unavailable', headers: async (i) => bearer(await workos(i, {}, { sub: 'user_01STATUSDOWN' })), expect: { status: 503, error: 'service_unavailable', reason: 'status_unavailable', retryAfter: '5' } },
   {

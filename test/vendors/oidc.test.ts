@@ -104,10 +104,16 @@ describe('discovery: true', () => {
     expect(host.requests).toEqual(['/.well-known/openid-configuration']);
   });
 
-  test('jwksHosts lets the key set live on another host (as Google\'s does)', () => {
-    const keysHost = 'keys.example.com';
-    expect(() => provider({ jwksHosts: [keysHost] })).not.toThrow();
-    expect(provider({ jwksHosts: [keysHost] }).keySource).toEqual({ type: 'discovery', issuer: host.url, jwksHosts: [keysHost] });
+  test('jwksHosts lets the key set live on another host (as Google\'s does); without it that host is refused', async () => {
+    // The test issuer's own server, on another port of 127.0.0.1, is "another host".
+    const keysHost = new URL(keys.jwksUrl).host;
+    host.document = { issuer: host.url, jwks_uri: keys.jwksUrl };
+    await withVerifier({ providers: [provider({ jwksHosts: [keysHost] })] }, async (verify) => {
+      expect((await verify(await token(host.url))).status).toBe(200);
+    });
+    await withVerifier({ providers: [provider()] }, async (verify) => {
+      expect(await verify(await token(host.url))).toEqual({ status: 503, error: 'service_unavailable', reason: 'jwks_unavailable' });
+    });
   });
 
   test.each<[string, () => unknown, RegExp]>([
