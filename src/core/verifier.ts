@@ -112,7 +112,9 @@ export class SessionVerifier {
     if (found === undefined) return undefined;
     assertSingleCredential(found, this.errors);
     // A plain object with every field its own: the hot path's credentials read the method only when asked.
-    return { token: found.token, source: found.source, method: found.method, origin: found.origin };
+    // `header` and `encrypted` go with it, so verify(credentials) can run the CSRF check against the request's own origin.
+    const header = (name: string): string | undefined => found.header?.(name);
+    return { token: found.token, source: found.source, method: found.method, origin: found.origin, header, encrypted: found.encrypted === true };
   }
 
   /**

@@ -307,7 +307,17 @@ describe('the request method is read only for the CSRF check of a cookie', () =>
       source: 'cookie',
       method: 'POST',
       origin: 'https://app.test',
+      header: expect.any(Function),
+      encrypted: false,
     });
+  });
+
+  test('credentials from extract() carry what verify() needs for the CSRF check: the request\'s own origin passes, another is a 403', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken();
+    const from = (origin: string) => verifier.extract(nodeRequest('POST', 'Host', 'api.test', 'Cookie', `__session=${token}`, 'Origin', origin))!;
+    await expect(verifier.verify(from('http://api.test'))).resolves.toMatchObject({ subject: 'user_01TESTWORKOS' });
+    await expect(verifier.verify(from('https://evil.test'))).rejects.toMatchObject({ status: 403, error: 'forbidden', reason: 'csrf_origin' });
   });
 
   test('a cookie on a POST from an origin that is not authorized is a 403 csrf_origin, cached or not', async () => {
