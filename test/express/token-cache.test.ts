@@ -38,7 +38,7 @@ test('a repeated token is served from the cache', async () => {
 test('an expired token that is in the cache is refused', async () => {
   const clock = manualClock();
   const { app, hits } = appWithCacheEvents({ clock: clock.now }, { clockToleranceSeconds: 0 });
-  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', iat: clock.seconds(), exp: clock.seconds() + 60 });
+  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', auth_time: clock.seconds(), iat: clock.seconds(), exp: clock.seconds() + 60 });
   expect((await get(app, token)).status).toBe(200);
   clock.advance(60);
   expectError(await get(app, token), 401, 'token_expired');
@@ -50,7 +50,7 @@ test('an expired token is refused whatever the cache holds (default tolerance)',
   const clock = manualClock();
   const { app } = appWithCacheEvents({ clock: clock.now });
   // exp from the manual clock, not from Date.now(): a second that ticks over before the signing would move exp past the check.
-  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', iat: clock.seconds(), exp: clock.seconds() + 60 });
+  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', auth_time: clock.seconds(), iat: clock.seconds(), exp: clock.seconds() + 60 });
   expect((await get(app, token)).status).toBe(200);
   clock.advance(65); // the default 5 s of tolerance used up to the second
   expectError(await get(app, token), 401, 'token_expired');

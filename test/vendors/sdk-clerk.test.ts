@@ -51,6 +51,8 @@ const clerkClient = () =>
     secretKey: 'sk_test_sessionguard_loopback',
     publishableKey: `pk_test_${Buffer.from(`${FRONTEND_API}$`).toString('base64')}`,
     apiUrl: new URL(issuer.jwksUrl).origin,
+    // Nothing leaves this machine: Clerk's telemetry would send events to Clerk.
+    telemetry: { disabled: true },
   });
 
 /** @clerk/backend's reading: the auth object of a signed-in request, or null when signed out. */
