@@ -61,7 +61,7 @@ export interface SessionGuardOptions {
   };
   /** Template tokens for `req.auth.getToken({ template })`: a tokenTemplates({...}) instance. */
   templates?: TemplateMinter;
-  /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
+  /** Role-based access control for requirePermission({ resource, action }): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`, or Stytch's policy JSON. */
   rbac?: RbacOptions | StytchRbacPolicy;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
