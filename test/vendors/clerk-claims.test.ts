@@ -174,9 +174,18 @@ describe('azp, typ and fea', () => {
     });
   });
 
-  test.each([['dashboard'], [42]])('an fea Clerk cannot read (%p) is claim_invalid', async (fea) => {
+  test.each([['dashboard'], [42]])('an fea Clerk cannot read (%p) in a v2 token with an organization is claim_invalid (Clerk\'s middleware throws on it)', async (fea) => {
     await withVerifier({ providers: [provider()] }, async (verify) => {
       expect(await verify(await issuer.sessionToken({ claims: { ...v2Claims(), fea } }))).toEqual({ status: 401, error: 'invalid_token', reason: 'claim_invalid' });
+    });
+  });
+
+  test('the same fea where Clerk does not read it (no organization, or v1) passes, with no features', async () => {
+    await withVerifier({ providers: [provider()] }, async (verify) => {
+      for (const claims of [{ v: 2, fea: 'dashboard' }, { fea: 'dashboard' }]) {
+        const { status, principal } = await verify(await issuer.sessionToken({ claims: { azp: AZP, ...claims } }));
+        expect([status, principal?.features]).toEqual([200, []]);
+      }
     });
   });
 });

@@ -41,6 +41,8 @@ const ROWS: Row[] = [
   { name: 'typ application/at+jwt', token: () => issuer.sessionToken({ claims: { azp: AZP } }, { header: { typ: 'application/at+jwt' } }), expect: 'kind_rejected' },
   { name: 'typ jwt (lower case)', token: () => issuer.sessionToken({ claims: { azp: AZP } }, { header: { typ: 'jwt' } }), expect: 'kind_rejected' },
   { name: 'a non-session category (cat)', token: () => issuer.sessionToken({ claims: { azp: AZP } }, { header: { cat: 'cl_B7d4PD222AAA' } }), expect: 'kind_rejected' },
+  { name: 'v2 with an organization and an fea Clerk cannot read (its middleware throws)', token: () => issuer.sessionToken({ claims: { azp: AZP, ...v2Org, fea: 'dashboard' } }), expect: 'claim_invalid' },
+  { name: 'v2 without an organization and an fea Clerk does not read', token: () => issuer.sessionToken({ claims: { azp: AZP, v: 2, fea: 'dashboard' } }), expect: 200 },
   { name: 'expired a minute ago', token: () => issuer.sessionToken({ claims: { azp: AZP }, expiresIn: -60, issuedAt: -120 }), expect: 'token_expired' },
   { name: 'not valid for another minute', token: () => issuer.sessionToken({ claims: { azp: AZP, nbf: now() + 60 } }), expect: 'token_not_yet_valid' },
   { name: 'signed with another key', token: async () => issuer.sessionToken({ claims: { azp: AZP } }, { key: await issuer.createDetachedKey('RS256', issuer.key.kid) }), expect: 'signature_invalid' },
@@ -55,11 +57,15 @@ const clerkClient = () =>
     telemetry: { disabled: true },
   });
 
-/** @clerk/backend's reading: the auth object of a signed-in request, or null when signed out. */
+/** @clerk/backend's reading: the auth object of a signed-in request, or null when signed out (or when it throws). */
 async function clerkReading(token: string): Promise<{ orgRole: string | null | undefined; orgPermissions: string[] | null | undefined } | null> {
   const request = new Request('https://api.sessionguard.test/me', { headers: { authorization: `Bearer ${token}` } });
-  const state = await clerkClient().authenticateRequest(request, { authorizedParties: [AZP] });
-  const auth = state.toAuth();
+  let auth: ReturnType<Awaited<ReturnType<ReturnType<typeof clerkClient>['authenticateRequest']>>['toAuth']>;
+  try {
+    auth = (await clerkClient().authenticateRequest(request, { authorizedParties: [AZP] })).toAuth();
+  } catch {
+    return null;
+  }
   if (auth === null || !('userId' in auth) || auth.userId === null) return null;
   return { orgRole: auth.orgRole, orgPermissions: auth.orgPermissions };
 }

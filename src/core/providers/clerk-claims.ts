@@ -45,11 +45,17 @@ function organizationPermissions(features: readonly string[], per: unknown, fpm:
   return granted;
 }
 
-/** Refuses what Clerk's request path refuses or cannot read: a malformed `fea`, a pending or unknown session status. */
+/** Whether @clerk/backend parses `fea` for this token (a v2 token with an organization), where a malformed one throws. */
+function unreadableFeatures(payload: JsonObject): boolean {
+  const fea = payload.fea;
+  if (payload.v !== 2 || objectClaim(payload.o) === undefined || fea === undefined || fea === null || fea === '' || fea === false || fea === 0) return false;
+  return typeof fea !== 'string' || featureScopes(fea) === undefined;
+}
+
+/** Refuses what Clerk's request path refuses or cannot read: a pending or unknown session status, an `fea` it fails on. */
 export function clerkClaimRefusal(payload: JsonObject, acceptPendingSessions: boolean): TokenRefusal | undefined {
-  if (payload.fea !== undefined && (typeof payload.fea !== 'string' || featureScopes(payload.fea) === undefined)) {
-    return { reason: 'claim_invalid', message: 'The token\'s "fea" claim is not a list of scoped features.' };
-  }
+  // Clerk's own middleware throws on it (an error, not a signed-out state): refused here rather than read half-way.
+  if (unreadableFeatures(payload)) return { reason: 'claim_invalid', message: 'The token\'s "fea" claim is not a list of scoped features.' };
   const status = payload.sts;
   if (status === undefined || status === 'active') return undefined;
   if (status === 'pending') {
