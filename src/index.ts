@@ -1,12 +1,14 @@
 export { clerk, type ClerkProviderOptions } from './core/providers/clerk.js';
 export { workos, type WorkOSProviderOptions } from './core/providers/workos.js';
 export { oidc, type OidcProviderOptions } from './core/providers/oidc.js';
+export { stytch, type StytchProviderOptions } from './core/providers/stytch.js';
 export type { Provider, CommonProviderOptions, ProviderKind } from './core/providers/types.js';
 export { createVerifier, SessionVerifier, type Invalidation } from './core/verifier.js';
 export type { SessionGuardOptions, RevocationQuery } from './core/options.js';
 export { memoryStore, type MemoryStoreOptions } from './core/store/memory-store.js';
 export type { SessionStore, SubjectRef, SuspendOptions, RevokeOptions, RevocationLookup, StoreChange, StoreChangeListener } from './core/store/types.js';
 export type { SessionPrincipal } from './core/principal/principal.js';
+export type { Actor, AuthenticationFactor } from './core/principal/provider-claims.js';
 export type { AccountStatus } from './core/session/account-status.js';
 export type { Credentials, FetchRequestLike, NodeRequestLike, RequestLike } from './core/request/credentials.js';
 export type { SessionEvent, SessionEventListener } from './core/events.js';
@@ -20,7 +22,7 @@ export type { GetTokenOptions, TemplateMinter } from './core/principal/principal
 export { IdentityService, type IdentityServiceOptions, type IdentityResponse } from './core/identity/identity-service.js';
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from './core/identity/service-auth.js';
 export { toVerifyResponse, type VerifyResponseBody } from './core/principal/verify-response.js';
-export type { RbacOptions, RbacPermission, RequiredPermission } from './core/guards/rbac.js';
+export type { RbacOptions, RbacPermission, RequiredPermission, StytchRbacPolicy } from './core/guards/rbac.js';
 export type { GuardCheck, RequestValue } from './core/guards/check.js';
 export type { GuardContext } from './core/guards/context.js';
 export type { JsonWebKeySet, PublicJwk } from './core/jwk.js';

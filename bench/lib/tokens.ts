@@ -31,6 +31,8 @@ export function createMinter(issuer: TestIssuer): Minter {
         iss: issuer.issuer,
         sub: `user_${runId}_${n}`,
         sid: `session_${runId}_${n}`,
+        // WorkOS user access tokens always carry auth_time (sessionguard, like WorkOS's SDK, refuses tokens without it).
+        auth_time: now,
         aud: AUDIENCE,
         azp: 'https://app.bench.test',
         iat: now,

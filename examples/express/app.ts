@@ -50,7 +50,7 @@ export async function startDemo(port = 0): Promise<Demo> {
   const hour = 3600;
   const tokens = {
     workos: await workosIssuer.sessionToken({ sub: 'user_01WORKOSGRACE', expiresIn: hour, claims: { permissions: ['orders:read'], brand_id: 'brand_acme' } }),
-    legacyClerk: await clerkIssuer.sessionToken({ sub: 'user_2LegacyClerkAda', expiresIn: hour, claims: { o: { id: 'org_1', rol: 'admin', per: 'orders:read,orders:write' } } }),
+    legacyClerk: await clerkIssuer.sessionToken({ sub: 'user_2LegacyClerkAda', expiresIn: hour, claims: { v: 2, o: { id: 'org_1', slg: 'acme', rol: 'admin', per: 'read,write', fpm: '3' }, fea: 'o:orders' } }),
     suspended: await workosIssuer.sessionToken({ sub: 'user_01SUSPENDED', expiresIn: hour }),
     banned: await workosIssuer.sessionToken({ sub: 'user_01BANNED', expiresIn: hour }),
     expired: await workosIssuer.sessionToken({ sub: 'user_01WORKOSGRACE', expiresIn: -60, issuedAt: -360 }),

@@ -4,6 +4,7 @@
  */
 export type SessionEvent =
   | { type: 'jwks_fetch'; provider: string; ok: boolean; durationMs: number; keys?: number; error?: string }
+  | { type: 'discovery_fetch'; provider: string; ok: boolean; durationMs: number; error?: string }
   | { type: 'jwks_key_refused'; provider: string; kid: string | undefined; why: string }
   | { type: 'token_cache'; provider: string; hit: boolean }
   | { type: 'status_lookup'; ok: boolean; durationMs: number; error?: string }

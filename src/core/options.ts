@@ -1,10 +1,11 @@
 import { DEFAULT_REALM } from './errors.js';
+import { assertKnownKeys } from './options-keys.js';
 import type { Provider } from './providers/types.js';
 import type { AccountStatus } from './session/account-status.js';
 import type { SessionEventListener } from './events.js';
 import type { SessionPrincipal, TemplateMinter } from './principal/principal.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
-import type { RbacOptions } from './guards/rbac.js';
+import type { RbacOptions, StytchRbacPolicy } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
 
 
@@ -19,7 +20,7 @@ export interface RevocationQuery {
 export interface SessionGuardOptions {
   /** The issuers whose tokens are accepted; each token is routed to exactly one by its `iss`. A remote() provider must be alone. */
   providers: readonly (Provider | RemoteProvider)[];
-  /** Maps a Clerk user id to its WorkOS user id (null: no mapping, a 401 user_unmapped). Required with clerk(). */
+  /** Maps a Clerk user id to its WorkOS user id (null: no mapping, a 401 user_unmapped). Without it a Clerk user id is the subject. */
   resolveLegacyUser?: (clerkUserId: string) => Promise<string | null> | string | null;
   /** Looks up whether an account is active, suspended or banned. Default: every account is active. */
   accountStatus?: (subject: string, principal: SessionPrincipal) => Promise<AccountStatus> | AccountStatus;
@@ -32,6 +33,13 @@ export interface SessionGuardOptions {
   store?: SessionStore;
   /** When the store can't be read: false (default) answers 503 status_unavailable; true lets the request through and reports a `store_error` event. */
   storeFailOpen?: boolean;
+  /**
+   * Origins allowed to send a cookie-carried token on POST, PUT, PATCH and DELETE, besides a
+   * provider's `authorizedParties`. With neither, `Origin` must be the request's own origin.
+   */
+  allowedOrigins?: readonly string[];
+  /** Read the request's own origin from `X-Forwarded-Proto` and `X-Forwarded-Host` (behind a proxy you trust). */
+  trustProxy?: boolean;
   /** Cookie holding the session token (default `__session`). */
   cookieName?: string;
   /** Realm in WWW-Authenticate challenges (default `api`). */
@@ -53,8 +61,8 @@ export interface SessionGuardOptions {
   };
   /** Template tokens for `req.auth.getToken({ template })`: a tokenTemplates({...}) instance. */
   templates?: TemplateMinter;
-  /** Role-based access control for requirePermission(): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`. */
-  rbac?: RbacOptions;
+  /** Role-based access control for requirePermission({ resource, action }): `{ roles: { editor: [{ resource: 'documents', actions: ['read', 'write'] }] } }`, or Stytch's policy JSON. */
+  rbac?: RbacOptions | StytchRbacPolicy;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
   /** The clock, in epoch milliseconds (for tests). */
@@ -63,6 +71,8 @@ export interface SessionGuardOptions {
 
 export interface ResolvedOptions {
   cookieName: string;
+  allowedOrigins: readonly string[] | undefined;
+  trustProxy: boolean;
   realm: string;
   tokenCacheMax: number;
   tokenCacheMaxTtlMs: number;
@@ -100,9 +110,41 @@ function validateStore(options: SessionGuardOptions): void {
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Validates the guard's own options at construction; providers validate themselves. */
-export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
+/** Every option name of sessionGuard(), createVerifier() and identityRouter() (which adds its own). */
+export const SESSION_GUARD_KEYS = [
+  'providers', 'resolveLegacyUser', 'accountStatus', 'isRevoked', 'store', 'storeFailOpen', 'allowedOrigins', 'trustProxy',
+  'cookieName', 'realm', 'tokenCache', 'hookTimeoutMs', 'statusCacheTtlSeconds', 'legacyUserCache', 'keySets', 'templates',
+  'rbac', 'onEvent', 'clock',
+] as const;
+
+/** Misspelled names in the guard's options and its nested option objects; data objects (rbac, templates, store) are not checked. */
+function assertKnownOptionKeys(options: SessionGuardOptions, extraKeys: readonly string[]): void {
+  assertKnownKeys('sessionGuard()', options, [...SESSION_GUARD_KEYS, ...extraKeys]);
+  assertKnownKeys('tokenCache', options.tokenCache, ['max', 'maxTtlSeconds']);
+  assertKnownKeys('legacyUserCache', options.legacyUserCache, ['max', 'ttlSeconds']);
+  assertKnownKeys('keySets', options.keySets, ['fetchTimeoutMs', 'cooldownMs', 'maxAgeMs', 'maxStaleMs']);
+}
+
+function validateOrigins(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) fail('allowedOrigins must be a non-empty list of origins, e.g. ["https://app.example.com"].');
+  for (const origin of value) {
+    let parsed: URL | undefined;
+    try {
+      parsed = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed.origin !== origin) fail(`allowedOrigins: "${String(origin)}" is not an origin (scheme://host[:port], no path or trailing slash).`);
+  }
+  return Object.freeze([...(value as string[])]);
+}
+
+/** Validates the guard's own options at construction; providers validate themselves. `extraKeys`: a wrapper's own option names. */
+export function resolveOptions(options: SessionGuardOptions, extraKeys: readonly string[] = []): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options are required: sessionGuard({ providers: [...] }).');
+  assertKnownOptionKeys(options, extraKeys);
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') fail('trustProxy must be true or false.');
   if (!Array.isArray(options.providers) || options.providers.length === 0) {
     fail('providers must be a non-empty list, e.g. [workos({ clientId })].');
   }
@@ -110,7 +152,7 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   const names = new Set<string>();
   for (const provider of options.providers) {
     if (typeof provider !== 'object' || provider === null || !Array.isArray(provider.issuers)) {
-      fail('each provider must come from clerk(), workos(), oidc() or remote().');
+      fail('each provider must come from clerk(), workos(), stytch(), oidc() or remote().');
     }
     if (names.has(provider.name)) fail(`two providers are named "${provider.name}"; give each a distinct name.`);
     names.add(provider.name);
@@ -118,9 +160,6 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
       const other = seen.get(issuer);
       if (other !== undefined) fail(`the issuer "${issuer}" is configured twice (${other} and ${provider.name}).`);
       seen.set(issuer, provider.name);
-    }
-    if (provider.legacyUsers && typeof options.resolveLegacyUser !== 'function') {
-      fail('resolveLegacyUser is required with a clerk() provider: it maps Clerk user ids to WorkOS user ids.');
     }
   }
   for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock'] as const) {
@@ -145,6 +184,8 @@ export function resolveOptions(options: SessionGuardOptions): ResolvedOptions {
   }
   return {
     cookieName,
+    allowedOrigins: validateOrigins(options.allowedOrigins),
+    trustProxy: options.trustProxy ?? false,
     realm,
     tokenCacheMax: cache === false ? 0 : positive('tokenCache.max', cache?.max, 10_000, { integer: true }),
     tokenCacheMaxTtlMs: cache === false ? 0 : positive('tokenCache.maxTtlSeconds', cache?.maxTtlSeconds, 3600) * 1000,

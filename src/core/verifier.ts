@@ -1,5 +1,6 @@
 import { ErrorFactory, SessionError } from './errors.js';
 import { brandClass, SESSION_VERIFIER_BRAND } from './brand.js';
+import { toSessionError } from './keys/unavailable.js';
 import { makeEmitter, type SessionEventListener } from './events.js';
 import { tokenFingerprint } from './hash.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
@@ -11,7 +12,6 @@ import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claim
 import { TokenCache, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
-import { KeySetUnavailableError } from './keys/key-set.js';
 import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { SignatureOffload } from './keys/signature-offload.js';
 import { buildPrincipalBase, createPrincipal, type SessionPrincipal } from './principal/principal.js';
@@ -24,8 +24,6 @@ import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
 
 export type { Invalidation } from './session/session-checks.js';
-
-const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The framework-free core. A request's path: find the credentials, answer from the token cache
@@ -61,7 +59,7 @@ export class SessionVerifier {
     const now = (this.now = options.clock ?? Date.now);
     // A store answers status and revocation; its change messages clear what they make stale.
     const store = options.store;
-    if (store !== undefined) options = { ...options, ...storeHooks(store, options.providers, options.storeFailOpen === true, emit) };
+    if (store !== undefined) options = { ...options, ...storeHooks(store, options.storeFailOpen === true, emit) };
     this.options = options;
 
     this.remote = createRemoteVerification(options, { errors: this.errors, now, minter: options.templates });
@@ -115,7 +113,9 @@ export class SessionVerifier {
     if (found === undefined) return undefined;
     assertSingleCredential(found, this.errors);
     // A plain object with every field its own: the hot path's credentials read the method only when asked.
-    return { token: found.token, source: found.source, method: found.method, origin: found.origin };
+    // `header` and `encrypted` go with it, so verify(credentials) can run the CSRF check against the request's own origin.
+    const header = (name: string): string | undefined => found.header?.(name);
+    return { token: found.token, source: found.source, method: found.method, origin: found.origin, header, encrypted: found.encrypted === true };
   }
 
   /**
@@ -157,21 +157,22 @@ export class SessionVerifier {
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
   async verify(input: Credentials | string): Promise<SessionPrincipal> {
+    // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
+    if (typeof input === 'string' && /[\s,]/.test(input)) throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
-    return this.check(credentials);
+    try {
+      return await this.check(credentials);
+    } catch (error) {
+      // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
+      throw toSessionError(this.errors, error);
+    }
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
   reject(error: unknown, credentials?: Credentials): SessionError {
     if (error instanceof RequestShapeError) throw error;
-    let sessionError: SessionError;
-    if (error instanceof SessionError) sessionError = error;
-    else if (error instanceof KeySetUnavailableError) {
-      sessionError = this.errors.serviceUnavailable('jwks_unavailable', 'The signing keys cannot be fetched right now.', error.retryAfterSeconds);
-    } else {
-      sessionError = this.errors.serviceUnavailable('internal_error', 'The session could not be checked.', RETRY_AFTER_SECONDS);
-    }
+    const sessionError = toSessionError(this.errors, error);
     this.emit?.({
       type: 'rejection',
       status: sessionError.status,
@@ -211,8 +212,8 @@ export class SessionVerifier {
     if (!provider.algorithms.includes(alg)) {
       throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
     }
-    const kindProblem = provider.rejectTokenKind(header, payload);
-    if (kindProblem !== undefined) throw this.errors.invalidToken(kindProblem, 'The token is not a session token.');
+    const refusal = provider.refuseToken(header, payload);
+    if (refusal !== undefined) throw this.errors.invalidToken(refusal.reason, refusal.message);
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
     if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
@@ -226,10 +227,8 @@ export class SessionVerifier {
       throw error;
     }
     throwIfClaimProblem(this.errors, checkStaticClaims(provider, payload));
-    const sub = payload.sub as string;
-    const clerkUserId = provider.legacyUsers ? sub : null;
-    const subject = clerkUserId === null ? sub : await this.legacyUsers.resolve(clerkUserId);
-    const verified: VerifiedToken = { provider, keySet, kid, subject, clerkUserId, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
+    const identity = await this.legacyUsers.identityOf(provider, payload.sub as string);
+    const verified: VerifiedToken = { provider, keySet, kid, identity, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
     if (cacheKey !== undefined) this.tokenCache!.store(cacheKey, verified, payload.exp as number, this.now());
     return verified;
   }
@@ -238,8 +237,8 @@ export class SessionVerifier {
   private authorize(credentials: Credentials, verified: VerifiedToken, now: number): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
     throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
-    const principal = createPrincipal(verified.base, provider, verified.subject, verified.clerkUserId, credentials.token, this.options.templates, this.guardContext);
-    const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, principal.claims.azp, this.errors);
+    const principal = createPrincipal(verified.base, provider, verified.identity, credentials.token, this.options.templates, this.guardContext);
+    const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors);
     // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
     if (this.sessionChecks === undefined) {
       csrf();
@@ -252,7 +251,7 @@ export class SessionVerifier {
   private async askRemoteService(credentials: Credentials, remote: RemoteVerification): Promise<SessionPrincipal> {
     const { payload } = decodeCredentials(credentials, this.errors);
     const principal = await remote.verify(credentials.token, payload);
-    checkCsrf(credentials, remote.provider.authorizedParties, principal.claims.azp, this.errors);
+    checkCsrf(credentials, remote.provider.authorizedParties, this.settings, this.errors);
     return principal;
   }
 }

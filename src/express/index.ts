@@ -93,4 +93,4 @@ export function sessionGuard(options: SessionGuardOptions | SessionVerifier): Se
 export { SessionIncomingMessage } from './incoming-message.js';
 export type { SessionPrincipal, SessionGuardOptions };
 export type { RequestValue } from '../core/guards/check.js';
-export type { RbacOptions, RbacPermission, RequiredPermission } from '../core/guards/rbac.js';
+export type { RbacOptions, RbacPermission, RequiredPermission, StytchRbacPolicy } from '../core/guards/rbac.js';

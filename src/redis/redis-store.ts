@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../core/options-keys.js';
 import type { AccountStatus } from '../core/session/account-status.js';
 import {
   banRecord,
@@ -226,5 +227,6 @@ class RedisStore implements SessionStore {
  * instance's verifier clears the affected cache entries when the message arrives.
  */
 export function redisStore(options: RedisStoreOptions): SessionStore {
+  assertKnownKeys('redisStore()', options, ['client', 'subscriber', 'prefix', 'maxTokenLifetimeSeconds', 'commandTimeoutMs']);
   return new RedisStore(options);
 }

@@ -6,16 +6,21 @@ import type { JsonWebKeySet, PublicJwk } from '../core/jwk.js';
 import { clerk } from '../core/providers/clerk.js';
 import { workos } from '../core/providers/workos.js';
 import { oidc } from '../core/providers/oidc.js';
+import { stytch } from '../core/providers/stytch.js';
+import { STYTCH_SESSION_CLAIM } from '../core/providers/stytch-claims.js';
 import type { Provider } from '../core/providers/types.js';
 
-export type TestIssuerKind = 'clerk' | 'workos' | 'oidc';
+export type TestIssuerKind = 'clerk' | 'workos' | 'stytch' | 'oidc';
+
+/** The `aud` of an oidc test issuer's tokens, and the audience its provider() requires. */
+export const TEST_OIDC_AUDIENCE = 'https://api.sessionguard.test';
 export type TestAlgorithm = 'RS256' | 'ES256' | 'EdDSA' | 'PS256';
 
 export interface TestIssuerOptions {
   kind?: TestIssuerKind;
   /** The `iss` the issuer signs with (default depends on kind). */
   issuer?: string;
-  /** WorkOS client id (default client_test). */
+  /** WorkOS client id (default client_test), or Stytch project id (default project-test-00000000-0000-0000-0000-000000000000). */
   clientId?: string;
   alg?: TestAlgorithm;
   /** Provider name (default the kind). */
@@ -80,14 +85,14 @@ export class TestIssuer {
 
   static async create(options: TestIssuerOptions = {}): Promise<TestIssuer> {
     const kind = options.kind ?? 'workos';
-    const clientId = options.clientId ?? 'client_test';
-    const issuer =
-      options.issuer ??
-      (kind === 'clerk'
-        ? 'https://clerk.sessionguard.test'
-        : kind === 'workos'
-          ? `https://api.workos.com/user_management/${clientId}`
-          : 'https://idp.sessionguard.test');
+    const clientId = options.clientId ?? (kind === 'stytch' ? 'project-test-00000000-0000-0000-0000-000000000000' : 'client_test');
+    const defaultIssuers: Record<TestIssuerKind, string> = {
+      clerk: 'https://clerk.sessionguard.test',
+      workos: `https://api.workos.com/user_management/${clientId}`,
+      stytch: `stytch.com/${clientId}`,
+      oidc: 'https://idp.sessionguard.test',
+    };
+    const issuer = options.issuer ?? defaultIssuers[kind];
     const key = await createKey(options.alg ?? 'RS256');
     const holder: { self?: TestIssuer } = {};
     const server = createServer((req, res) => holder.self?.handle(req, res));
@@ -98,8 +103,19 @@ export class TestIssuer {
     return holder.self;
   }
 
+  /**
+   * The key set is served where each vendor's SDK looks for it, so an SDK pointed at this server
+   * verifies with the same keys: `/.well-known/jwks.json`, Clerk's Backend API `/v1/jwks`, WorkOS
+   * `/sso/jwks/<clientId>`, Stytch `/v1/sessions/jwks/<projectId>` and `/v1/b2b/sessions/jwks/<projectId>`.
+   */
+  private servesKeySet(path: string | undefined): boolean {
+    const id = encodeURIComponent(this.clientId);
+    const paths = ['/.well-known/jwks.json', '/v1/jwks', `/sso/jwks/${id}`, `/v1/sessions/jwks/${id}`, `/v1/b2b/sessions/jwks/${id}`];
+    return path !== undefined && paths.includes(path);
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (req.url !== '/.well-known/jwks.json') {
+    if (!this.servesKeySet(req.url)) {
       res.writeHead(404).end();
       return;
     }
@@ -128,7 +144,8 @@ export class TestIssuer {
     const common = { name: this.name, jwksUrl: this.jwksUrl, algorithms: [this.current.alg], ...overrides };
     if (this.kind === 'clerk') return clerk({ issuer: this.issuer, ...common });
     if (this.kind === 'workos') return workos({ clientId: this.clientId, ...common });
-    return oidc({ issuer: this.issuer, ...common });
+    if (this.kind === 'stytch') return stytch({ projectId: this.clientId, ...common });
+    return oidc({ issuer: this.issuer, audience: TEST_OIDC_AUDIENCE, ...common });
   }
 
   /** A key this issuer does not publish (for "signed with another key" cases). */
@@ -158,7 +175,7 @@ export class TestIssuer {
     const iat = now + (options.issuedAt ?? 0);
     const claims: Record<string, unknown> = {
       iss: this.issuer,
-      sub: options.sub ?? (this.kind === 'clerk' ? 'user_2clerkTEST' : 'user_01TESTWORKOS'),
+      sub: options.sub ?? (this.kind === 'clerk' ? 'user_2clerkTEST' : this.kind === 'stytch' ? 'user-test-00000000-0000-0000-0000-000000000001' : 'user_01TESTWORKOS'),
       sid: options.sid ?? (this.kind === 'clerk' ? `sess_${randomUUID()}` : `session_${randomUUID()}`),
       iat,
       nbf: iat,
@@ -166,12 +183,29 @@ export class TestIssuer {
       jti: randomUUID(),
     };
     if (this.kind === 'clerk') claims.azp = 'https://app.sessionguard.test';
+    if (this.kind === 'workos') claims.auth_time = iat;
+    if (this.kind === 'oidc') claims.aud = TEST_OIDC_AUDIENCE;
+    if (this.kind === 'stytch') {
+      // Stytch session tokens carry no `sid`: the session is described by its own claim.
+      const sessionId = options.sid ?? `session-test-${randomUUID()}`;
+      delete claims.sid;
+      claims.aud = [this.clientId];
+      claims[STYTCH_SESSION_CLAIM] = {
+        id: sessionId,
+        started_at: new Date(iat * 1000).toISOString(),
+        last_accessed_at: new Date(iat * 1000).toISOString(),
+        expires_at: new Date((now + (options.expiresIn ?? 300)) * 1000).toISOString(),
+        attributes: { ip_address: '', user_agent: '' },
+        authentication_factors: [{ type: 'magic_link', delivery_method: 'email', last_authenticated_at: new Date(iat * 1000).toISOString() }],
+        roles: ['stytch_user'],
+      };
+    }
     Object.assign(claims, options.claims ?? {});
     for (const name of Object.keys(claims)) if (claims[name] === undefined) delete claims[name];
     return claims;
   }
 
-  /** A signed session token (Clerk-shaped for a clerk issuer, WorkOS-shaped otherwise). */
+  /** A signed session token shaped like the issuer kind's (Clerk, WorkOS, Stytch; WorkOS-shaped with an `aud` for oidc). */
   sessionToken(options: SessionTokenOptions = {}, sign: SignOptions = {}): Promise<string> {
     const header = this.kind === 'clerk' ? { cat: 'cl_B7d4PD111AAA', ...sign.header } : sign.header;
     return this.sign(this.sessionClaims(options), { ...sign, header });

@@ -69,7 +69,8 @@ describe('base64url', () => {
     await malformed(variant);
   });
   test('non-canonical trailing bits in the payload', async () => {
-    const t = await withPayloadText(`${JSON.stringify(claims)} `); // a length that leaves unused bits
+    const text = JSON.stringify(claims);
+    const t = await withPayloadText(Buffer.byteLength(text) % 3 === 0 ? `${text} ` : text); // a length that leaves unused bits
     const [h, p, s] = segments(t);
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const twin = alphabet[alphabet.indexOf(p[p.length - 1]!) ^ 1]!;

@@ -113,7 +113,7 @@ describe('1024-bit RSA keys are refused', () => {
   test('a weak key next to a good one in a served JWKS: the weak kid is unknown', async () => {
     const host = await faultyKeyHost(() => ({ keys: [weakJwk(), issuers.rsa.key.publicJwk] }));
     try {
-      const weakApp = guardedApp({ providers: [oidc({ issuer: ISSUER, jwksUrl: host.url })] }).app;
+      const weakApp = guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwksUrl: host.url })] }).app;
       expectError(await bearer(weakApp, weakToken('weak')), 401, 'invalid_token', 'kid_unknown');
     } finally {
       await host.close();
@@ -122,16 +122,16 @@ describe('1024-bit RSA keys are refused', () => {
   test('a served JWKS holding only a weak key is refused as a whole: 503 jwks_unavailable', async () => {
     const host = await faultyKeyHost(() => ({ keys: [weakJwk()] }));
     try {
-      const weakApp = guardedApp({ providers: [oidc({ issuer: ISSUER, jwksUrl: host.url })] }).app;
+      const weakApp = guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwksUrl: host.url })] }).app;
       expectError(await bearer(weakApp, weakToken('weak')), 503, 'service_unavailable', 'jwks_unavailable');
     } finally {
       await host.close();
     }
   });
   test('an inline JWKS or a PEM with a weak key fails at start-up', () => {
-    expect(() => guardedApp({ providers: [oidc({ issuer: ISSUER, jwks: { keys: [weakJwk()] } })] })).toThrow(/1024 bits/);
+    expect(() => guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: { keys: [weakJwk()] } })] })).toThrow(/1024 bits/);
     const pem = weak.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    expect(() => guardedApp({ providers: [oidc({ issuer: ISSUER, jwks: { keys: [] } })] })).toThrow(/no usable public key/);
+    expect(() => guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: { keys: [] } })] })).toThrow(/no usable public key/);
     expect(() => guardedApp({ providers: [clerk({ issuer: ISSUER, jwtKey: pem })], resolveLegacyUser: () => null })).toThrow(/1024 bits/);
   });
 });

@@ -139,7 +139,7 @@ describe('through the Express middleware', () => {
       const keys = hasSupportedKeys(group) && typeof keySetFor(group) !== 'string' ? keysOf(group) : [];
       // A group whose key sessionguard refuses is served a key set it accepts, so the vector still reaches the verifier.
       const jwks = { keys: keys.length > 0 ? keys : [FALLBACK_KEY] } as JsonWebKeySet;
-      app = guardedApp({ providers: [oidc({ issuer: 'https://wycheproof.test', jwks, algorithms: [...SUPPORTED_ALGORITHMS] })] }).app;
+      app = guardedApp({ providers: [oidc({ audience: false, issuer: 'https://wycheproof.test', jwks, algorithms: [...SUPPORTED_ALGORITHMS] })] }).app;
       apps.set(group, app);
     }
     return app;

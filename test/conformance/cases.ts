@@ -119,6 +119,20 @@ const verification: ConformanceCase[] = [
     headers: async (i) => ({ ...cookie(await i.clerk.sessionToken()), origin: 'https://evil.example' }),
     expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
   },
+  {
+    name: 'a WorkOS cookie POST from a foreign origin',
+    method: 'POST',
+    headers: async (i) => ({ ...cookie(await workos(i)), origin: 'https://evil.example' }),
+    expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
+  },
+  {
+    name: 'a WorkOS cookie DELETE without Origin that the browser marks cross-site',
+    method: 'DELETE',
+    headers: async (i) => ({ ...cookie(await workos(i)), 'sec-fetch-site': 'cross-site' }),
+    expect: { status: 403, error: 'forbidden', reason: 'csrf_origin' },
+  },
+  { name: 'a pending Clerk session', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { v: 2, sts: 'pending' } })), expect: { status: 401, error: 'invalid_token', reason: 'session_pending' } },
+  { name: 'a WorkOS agent token', headers: async (i) => bearer(await workos(i, { sub_profile: 'agent' })), expect: { status: 401, error: 'invalid_token', reason: 'kind_rejected' } },
   { name: 'key set down and nothing cached', headers: async (i) => bearer(await i.down.sessionToken()), expect: { status: 503, error: 'service_unavailable', reason: 'jwks_unavailable', retryAfter: '1' } },
   { name: 'account status unavailable', headers: async (i) => bearer(await workos(i, {}, { sub: 'user_01STATUSDOWN' })), expect: { status: 503, error: 'service_unavailable', reason: 'status_unavailable', retryAfter: '5' } },
   {
@@ -178,11 +192,14 @@ const optional: ConformanceCase[] = [
 const SCOPE_CHALLENGE = `${CHALLENGE}, error="insufficient_scope", scope="read write"`;
 const ANY_SCOPE_CHALLENGE = `${CHALLENGE}, error="insufficient_scope", scope="admin write"`;
 
+/** Clerk's documented v2 example: dashboard read+manage (fpm 3), reports manage (fpm 2). */
+const CLERK_V2_ORG = { v: 2, o: { id: 'org_1', slg: 'acme', rol: 'admin', per: 'read,manage', fpm: '3,2' }, fea: 'o:dashboard,o:reports' };
+
 /** Every guard, passing and failing. */
 const guards: ConformanceCase[] = [
   { name: 'requireScope: all scopes present', path: '/scopes/all', headers: async (i) => bearer(await workos(i, { scope: 'write read extra' })), expect: ok() },
   { name: 'requireScope: scopes from WorkOS permissions', path: '/scopes/all', headers: async (i) => bearer(await workos(i, { permissions: ['read', 'write'] })), expect: ok() },
-  { name: 'requireScope: scopes from Clerk o.per', path: '/scopes/all', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { o: { id: 'org_1', per: 'read,write' } } })), expect: ok() },
+  { name: 'requireScope: scopes from Clerk v1 org_permissions', path: '/scopes/all', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { org_permissions: ['read', 'write'] } })), expect: ok() },
   {
     name: 'requireScope: one scope missing',
     path: '/scopes/all',
@@ -209,7 +226,9 @@ const guards: ConformanceCase[] = [
     expect: { status: 403, error: 'insufficient_scope', wwwAuthenticate: ANY_SCOPE_CHALLENGE },
   },
   { name: 'requireRole: WorkOS role', path: '/roles/admin', headers: async (i) => bearer(await workos(i, { role: 'admin' })), expect: ok() },
-  { name: 'requireRole: Clerk o.rol', path: '/roles/admin', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { o: { id: 'org_1', rol: 'admin' } } })), expect: ok() },
+  { name: 'requireRole: Clerk v2 o.rol reads as org:admin', path: '/roles/org-admin', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { v: 2, o: { id: 'org_1', rol: 'admin' } } })), expect: ok() },
+  { name: 'requireRole: Clerk v1 org_role org:admin', path: '/roles/org-admin', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { org_id: 'org_1', org_role: 'org:admin' } })), expect: ok() },
+  { name: 'requireRole: a Clerk v2 admin is not "admin"', path: '/roles/admin', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { v: 2, o: { id: 'org_1', rol: 'admin' } } })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
   { name: 'requireRole: another role', path: '/roles/admin', headers: async (i) => bearer(await workos(i, { role: 'member' })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
   { name: 'requireRole: no role at all', path: '/roles/admin', headers: async (i) => bearer(await workos(i)), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
   { name: 'requireRole: one of a list', path: '/roles/either', headers: async (i) => bearer(await workos(i, { roles: ['member', 'owner'] })), expect: ok() },
@@ -226,7 +245,10 @@ const guards: ConformanceCase[] = [
     expect: ok({ auth: { grantingRoles: ['admin', 'editor'] } }),
   },
   { name: 'requirePermission: a resource wildcard with a concrete action', path: '/invoices/read', headers: async (i) => bearer(await workos(i, { role: 'auditor' })), expect: ok({ auth: { grantingRoles: ['auditor'] } }) },
-  { name: 'requirePermission: Clerk o.rol', path: '/documents/write', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { o: { id: 'org_1', rol: 'editor' } } })), expect: ok({ auth: { grantingRoles: ['editor'] } }) },
+  { name: 'requirePermission: Clerk v2 o.rol under rbac', path: '/documents/write', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: { v: 2, o: { id: 'org_1', rol: 'editor' } } })), expect: ok({ auth: { grantingRoles: ['org:editor'] } }) },
+  { name: 'requirePermission(name): Clerk v2 fpm grants it', path: '/permissions/dashboard-read', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: CLERK_V2_ORG })), expect: ok() },
+  { name: 'requirePermission(name): Clerk v2 fpm does not grant it', path: '/permissions/reports-read', headers: async (i) => bearer(await i.clerk.sessionToken({ claims: CLERK_V2_ORG })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
+  { name: 'requirePermission(name): WorkOS permissions', path: '/permissions/reports-read', headers: async (i) => bearer(await workos(i, { permissions: ['org:reports:read'] })), expect: ok() },
   { name: 'requirePermission: the action is not granted', path: '/documents/write', headers: async (i) => bearer(await workos(i, { roles: ['viewer', 'auditor'] })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
   { name: 'requirePermission: the resource is not granted', path: '/invoices/delete', headers: async (i) => bearer(await workos(i, { role: 'editor' })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },
   { name: 'requirePermission: a role not in the policy', path: '/documents/write', headers: async (i) => bearer(await workos(i, { roles: ['__proto__', 'constructor'] })), expect: { status: 403, error: 'forbidden', reason: 'permission_denied' } },

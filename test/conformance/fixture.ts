@@ -61,6 +61,7 @@ export function conformanceOptions(issuers: Issuers): SessionGuardOptions {
         editor: [{ resource: 'documents', actions: ['read', 'write'] }],
         auditor: [{ resource: '*', actions: ['read'] }],
         admin: [{ resource: '*', actions: ['*'] }],
+        'org:editor': [{ resource: 'documents', actions: ['read', 'write'] }],
       },
     },
   };
@@ -75,6 +76,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { path: '/scopes/optional', auth: 'optional', guards: (g) => [g.requireScope('read')] },
   { path: '/roles/admin', auth: 'required', guards: (g) => [g.requireRole('admin')] },
   { path: '/roles/either', auth: 'required', guards: (g) => [g.requireRole(['admin', 'owner'])] },
+  { path: '/roles/org-admin', auth: 'required', guards: (g) => [g.requireRole('org:admin')] },
+  { path: '/permissions/dashboard-read', auth: 'required', guards: (g) => [g.requirePermission('org:dashboard:read')] },
+  { path: '/permissions/reports-read', auth: 'required', bound: true, guards: (g) => [g.requirePermission('org:reports:read')] },
   { path: '/documents/write', auth: 'required', guards: (g) => [g.requirePermission({ resource: 'documents', action: 'write' })] },
   { path: '/invoices/read', auth: 'required', guards: (g) => [g.requirePermission({ resource: 'invoices', action: 'read' })] },
   { path: '/invoices/delete', auth: 'required', bound: true, guards: (g) => [g.requirePermission({ resource: 'invoices', action: 'delete' })] },

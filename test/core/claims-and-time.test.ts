@@ -18,6 +18,7 @@ function payload(now: number, overrides: Record<string, unknown>): Record<string
     iss: issuers.workos.issuer,
     sub: 'user_01TIME',
     sid: 'session_TIME',
+    auth_time: now - 10,
     iat: now - 10,
     exp: now + 300,
     ...overrides,

@@ -307,7 +307,17 @@ describe('the request method is read only for the CSRF check of a cookie', () =>
       source: 'cookie',
       method: 'POST',
       origin: 'https://app.test',
+      header: expect.any(Function),
+      encrypted: false,
     });
+  });
+
+  test('credentials from extract() carry what verify() needs for the CSRF check: the request\'s own origin passes, another is a 403', async () => {
+    const verifier = createVerifier({ providers: [workos.provider()] });
+    const token = await workos.sessionToken();
+    const from = (origin: string) => verifier.extract(nodeRequest('POST', 'Host', 'api.test', 'Cookie', `__session=${token}`, 'Origin', origin))!;
+    await expect(verifier.verify(from('http://api.test'))).resolves.toMatchObject({ subject: 'user_01TESTWORKOS' });
+    await expect(verifier.verify(from('https://evil.test'))).rejects.toMatchObject({ status: 403, error: 'forbidden', reason: 'csrf_origin' });
   });
 
   test('a cookie on a POST from an origin that is not authorized is a 403 csrf_origin, cached or not', async () => {
@@ -351,11 +361,12 @@ describe('headers are read from rawHeaders only', () => {
     const guard = () =>
       createVerifier({ providers: [clerk.provider({ authorizedParties: parties })], resolveLegacyUser: () => 'user_01FROMCLERK' });
 
-    test('from a listed Origin, the session goes through, from the cache too (the token has no azp: only Origin can let it in)', async () => {
+    test('from a listed Origin, the session goes through, from the cache too (the token\'s listed azp does not let it in: only Origin does)', async () => {
       const verifier = guard();
-      const token = await clerk.sessionToken({ sub: 'user_2COOKIE', claims: { azp: undefined } });
+      const token = await clerk.sessionToken({ sub: 'user_2COOKIE', claims: { azp: parties[0] } });
       const post = (origin?: string) =>
-        nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, ...(origin === undefined ? [] : ['Origin', origin]));
+        // Without Origin, the browser's Sec-Fetch-Site says it came from another site.
+        nodeRequest('POST', 'Cookie', `theme=dark; __session=${token}`, ...(origin === undefined ? ['Sec-Fetch-Site', 'cross-site'] : ['Origin', origin]));
       await expect(verifier.authenticateNow(post(parties[0]))).resolves.toMatchObject({ subject: 'user_01FROMCLERK', clerkUserId: 'user_2COOKIE' });
       expect(verifier.authenticateNow(post(parties[0]))).toMatchObject({ subject: 'user_01FROMCLERK' });
       const error = thrownNow(() => verifier.authenticateNow(post()));

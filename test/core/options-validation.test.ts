@@ -12,28 +12,28 @@ function rsaPem(bits: number): string {
 
 describe('provider options', () => {
   test.each<[string, () => unknown, RegExp]>([
-    ['no algorithms', () => oidc({ issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: [] }), /algorithms must be a non-empty list/],
-    ['"none"', () => oidc({ issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: ['none'] }), /"none" algorithm is never accepted/],
+    ['no algorithms', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: [] }), /algorithms must be a non-empty list/],
+    ['"none"', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: ['none'] }), /"none" algorithm is never accepted/],
     ['"NONE"', () => workos({ clientId: 'client_1', algorithms: ['NONE'] }), /"none" algorithm is never accepted/],
     ['HS256', () => clerk({ issuer: ISSUER, algorithms: ['HS256'] }), /HS256 is symmetric/],
-    ['an unknown algorithm', () => oidc({ issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: ['RS1'] }), /unsupported algorithm "RS1"/],
+    ['an unknown algorithm', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: JWKS_URL, algorithms: ['RS1'] }), /unsupported algorithm "RS1"/],
     ['tolerance NaN', () => workos({ clientId: 'client_1', clockToleranceSeconds: Number.NaN }), /clockToleranceSeconds must be a finite number from 0 to 300/],
     ['tolerance Infinity', () => workos({ clientId: 'client_1', clockToleranceSeconds: Infinity }), /clockToleranceSeconds/],
     ['tolerance 301', () => workos({ clientId: 'client_1', clockToleranceSeconds: 301 }), /clockToleranceSeconds must be a finite number from 0 to 300/],
     ['tolerance -1', () => workos({ clientId: 'client_1', clockToleranceSeconds: -1 }), /clockToleranceSeconds/],
     ['tolerance as a string', () => workos({ clientId: 'client_1', clockToleranceSeconds: '5' as unknown as number }), /clockToleranceSeconds/],
-    ['an http key-set URL off this machine', () => oidc({ issuer: ISSUER, jwksUrl: 'http://keys.example.com/jwks' }), /jwksUrl must use https \(plain http is allowed only on loopback\)/],
-    ['an http URL that only starts like loopback', () => oidc({ issuer: ISSUER, jwksUrl: 'http://127.0.0.1.evil.example/jwks' }), /jwksUrl must use https/],
+    ['an http key-set URL off this machine', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: 'http://keys.example.com/jwks' }), /jwksUrl must use https \(plain http is allowed only on loopback\)/],
+    ['an http URL that only starts like loopback', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: 'http://127.0.0.1.evil.example/jwks' }), /jwksUrl must use https/],
     ['an http URL on a localhost lookalike', () => clerk({ issuer: ISSUER, jwksUrl: 'http://localhost.evil.example/jwks' }), /jwksUrl must use https/],
-    ['an ftp key-set URL', () => oidc({ issuer: ISSUER, jwksUrl: 'ftp://idp.example.com/jwks' }), /jwksUrl must use https/],
-    ['a key-set URL that is not a URL', () => oidc({ issuer: ISSUER, jwksUrl: 'keys please' }), /is not a valid URL/],
-    ['oidc() without keys', () => oidc({ issuer: ISSUER }), /jwksUrl \(or an inline jwks\) is required/],
-    ['two key sources', () => oidc({ issuer: ISSUER, jwksUrl: JWKS_URL, jwks: { keys: [] } }), /give only one of jwksUrl, jwks and jwtKey/],
+    ['an ftp key-set URL', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: 'ftp://idp.example.com/jwks' }), /jwksUrl must use https/],
+    ['a key-set URL that is not a URL', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: 'keys please' }), /is not a valid URL/],
+    ['oidc() without keys', () => oidc({ audience: false, issuer: ISSUER }), /jwksUrl \(or an inline jwks, or discovery: true\) is required/],
+    ['two key sources', () => oidc({ audience: false, issuer: ISSUER, jwksUrl: JWKS_URL, jwks: { keys: [] } }), /give only one of jwksUrl, jwks and jwtKey/],
     ['an issuer that is not a URL', () => clerk({ issuer: 'clerk' }), /issuer "clerk" is not a URL/],
     ['a missing issuer', () => clerk({} as never), /issuer must be a non-empty string/],
     ['a missing clientId', () => workos({} as never), /clientId must be a non-empty string/],
     ['an empty authorizedParties list', () => clerk({ issuer: ISSUER, authorizedParties: [] }), /authorizedParties must be/],
-    ['a jwks that is not a key set', () => oidc({ issuer: ISSUER, jwks: { nope: true } as never }), /jwks must be a JSON Web Key Set/],
+    ['a jwks that is not a key set', () => oidc({ audience: false, issuer: ISSUER, jwks: { nope: true } as never }), /jwks must be a JSON Web Key Set/],
   ])('%s is refused', (_title, build, message) => {
     expect(build).toThrow(TypeError);
     expect(build).toThrow(message);
@@ -46,7 +46,7 @@ describe('provider options', () => {
     'http://[::1]:3000/jwks',
     'https://keys.example.com/jwks',
   ])('%s is an accepted key-set URL', (url) => {
-    expect(() => oidc({ issuer: ISSUER, jwksUrl: url })).not.toThrow();
+    expect(() => oidc({ audience: false, issuer: ISSUER, jwksUrl: url })).not.toThrow();
   });
 
   test('tolerance 0 and 300 are accepted', () => {
@@ -61,8 +61,8 @@ describe('guard options', () => {
   test.each<[string, () => SessionGuardOptions, RegExp]>([
     ['no options', () => undefined as never, /options are required/],
     ['no providers', () => ({ providers: [] }), /providers must be a non-empty list/],
-    ['a provider that is not one', () => ({ providers: [{ issuer: ISSUER } as never] }), /each provider must come from clerk\(\), workos\(\), oidc\(\) or remote\(\)/],
-    ['clerk() without resolveLegacyUser', () => ({ providers: [clerk({ issuer: ISSUER })] }), /resolveLegacyUser is required with a clerk\(\) provider/],
+    ['a provider that is not one', () => ({ providers: [{ issuer: ISSUER } as never] }), /each provider must come from clerk\(\), workos\(\), stytch\(\), oidc\(\) or remote\(\)/],
+    ['a misspelled option', () => ({ providers: [clerk({ issuer: ISSUER })], tokenCahce: false } as never), /sessionGuard\(\): unknown option "tokenCahce"; did you mean "tokenCache"\?/],
     [
       'the same issuer twice',
       () => ({ providers: [workos({ clientId: 'client_1', name: 'a' }), workos({ clientId: 'client_1', name: 'b' })] }),
@@ -83,7 +83,7 @@ describe('guard options', () => {
     ['a 1024-bit jwtKey', () => ({ providers: [clerk({ issuer: ISSUER, jwtKey: rsaPem(1024) })], resolveLegacyUser: () => null }), /RSA key of 1024 bits \(at least 2048 required\)/],
     [
       'an inline jwks with a symmetric key',
-      () => ({ providers: [oidc({ issuer: ISSUER, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })] }),
+      () => ({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })] }),
       /key refused \(symmetric key\)/,
     ],
   ])('%s is refused by sessionGuard() and createVerifier()', (_title, options, message) => {

@@ -36,7 +36,7 @@ test('a repeated token is served from the cache', async () => {
 test('an expired token that is in the cache is refused', async () => {
   const clock = manualClock();
   const { verifier, hits } = verifierWithCacheEvents({ clock: clock.now }, { clockToleranceSeconds: 0 });
-  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', iat: clock.seconds(), exp: clock.seconds() + 60 });
+  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', auth_time: clock.seconds(), iat: clock.seconds(), exp: clock.seconds() + 60 });
   expect(statusOf(await get(verifier, token))).toBe(200);
   clock.advance(60);
   expectRejection(await get(verifier, token), 401, 'token_expired');
@@ -48,7 +48,7 @@ test('an expired token is refused whatever the cache holds (default tolerance)',
   const clock = manualClock();
   const { verifier } = verifierWithCacheEvents({ clock: clock.now });
   // exp from the manual clock, not from Date.now(): a second that ticks over before the signing would move exp past the check.
-  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', iat: clock.seconds(), exp: clock.seconds() + 60 });
+  const token = await issuers.workos.sign({ iss: issuers.workos.issuer, sub: 'user_01A', sid: 's', auth_time: clock.seconds(), iat: clock.seconds(), exp: clock.seconds() + 60 });
   expect(statusOf(await get(verifier, token))).toBe(200);
   clock.advance(65); // the default 5 s of tolerance used up to the second
   expectRejection(await get(verifier, token), 401, 'token_expired');

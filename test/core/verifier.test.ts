@@ -83,9 +83,29 @@ test('with an injected clock, the status cache expires exactly at its TTL (no st
 test('with an injected clock, a cached token expires exactly at exp', async () => {
   const clock = manualClock();
   const verifier = createVerifier({ providers: [issuer.provider({ clockToleranceSeconds: 0 })], clock: clock.now });
-  const token = await issuer.sign({ iss: issuer.issuer, sub: 'u', sid: 's', iat: clock.seconds(), exp: clock.seconds() + 10 });
+  const token = await issuer.sign({ iss: issuer.issuer, sub: 'u', sid: 's', auth_time: clock.seconds(), iat: clock.seconds(), exp: clock.seconds() + 10 });
   await verifier.verify(token);
   clock.advance(10);
   const error = await rejection(verifier.verify(token));
   expect(error.error).toBe('token_expired');
+});
+
+test.each([
+  ['a space inside', (token: string) => `${token.slice(0, 20)} ${token.slice(20)}`],
+  ['a trailing newline', (token: string) => `${token}\n`],
+  ['a leading space', (token: string) => ` ${token}`],
+  ['a comma and a second token', (token: string) => `${token},${token}`],
+])('verify(token) with %s: 401 invalid_token token_malformed (no Authorization header was involved)', async (_title, spoil) => {
+  const verifier = createVerifier({ providers: [issuer.provider()] });
+  const error = await rejection(verifier.verify(spoil(await issuer.sessionToken())));
+  expect([error.status, error.error, error.reason]).toEqual([401, 'invalid_token', 'token_malformed']);
+});
+
+test('verify() answers a key set that cannot be had as a 503 SessionError, not a raw error', async () => {
+  const down = await createTestIssuer({ kind: 'workos', alg: 'ES256' });
+  down.jwksOverride = { status: 500, body: 'down' };
+  const verifier = createVerifier({ providers: [down.provider()] });
+  const error = await rejection(verifier.verify(await down.sessionToken()));
+  expect([error.status, error.error, error.reason]).toEqual([503, 'service_unavailable', 'jwks_unavailable']);
+  await down.close();
 });

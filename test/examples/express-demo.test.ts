@@ -21,7 +21,7 @@ test('a WorkOS user gets 200 with the principal', async () => {
 test('a legacy Clerk user is mapped to a WorkOS user id', async () => {
   const { status, body } = await get('/me', demo.tokens.legacyClerk);
   expect(status).toBe(200);
-  expect(body).toMatchObject({ subject: 'user_01ADAFROMCLERK', clerkUserId: 'user_2LegacyClerkAda', scope: 'orders:read orders:write', roles: ['admin'] });
+  expect(body).toMatchObject({ subject: 'user_01ADAFROMCLERK', clerkUserId: 'user_2LegacyClerkAda', scope: 'org:orders:read org:orders:write', roles: ['org:admin'], permissions: ['org:orders:read', 'org:orders:write'], organizationId: 'org_1' });
 });
 
 test('a suspended user gets 403 with suspended_until and reason', async () => {

@@ -112,7 +112,8 @@ describe('a lookup that fails is a 503 status_unavailable: never a 500, never a 
   test.each<[string, unknown]>([
     ['undefined', undefined],
     ['null', null],
-    ['a string', 'active'],
+    ['a string other than \'active\'', 'suspended'],
+    ['\'active\' in other case', 'Active'],
     ['an unknown state', { state: 'paused' }],
     ['a state in other case', { state: 'ACTIVE' }],
     ['suspended without an end', { state: 'suspended', reason: 'x' }],
@@ -123,6 +124,11 @@ describe('a lookup that fails is a 503 status_unavailable: never a 500, never a 
   ])('a lookup answering %s', async (_title, answer) => {
     const { app } = appWithStatus(() => answer);
     expectError(await getAs(app, 'user_01G'), 503, 'service_unavailable', 'status_unavailable');
+  });
+
+  test("the string 'active' is an active account, as the object form is", async () => {
+    const { app } = appWithStatus(() => 'active');
+    expect((await getAs(app, 'user_01ACTIVE')).status).toBe(200);
   });
 
   test('a failure is not cached: the next request asks again', async () => {

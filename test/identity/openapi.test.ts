@@ -78,6 +78,9 @@ test('the document declares every endpoint, the service scopes and the seed resp
     { serviceBearer: ['sessions:tokens'] },
   ]);
   const verified = doc.components.schemas.VerifiedSession!;
-  expect(verified.required).toEqual(['subject', 'type', 'brand_id', 'workos_user_id', 'clerk_user_id', 'scope']);
+  expect(verified.required).toEqual([
+    'subject', 'type', 'brand_id', 'workos_user_id', 'clerk_user_id', 'scope', 'session_id', 'roles', 'organization_id',
+    'organization_slug', 'organization_role', 'permissions', 'features', 'entitlements', 'feature_flags', 'actor', 'authentication_factors',
+  ]);
   expect(verified.additionalProperties).toBe(false);
 });

@@ -186,8 +186,10 @@ describe('an unreachable or failing remote is a 503 identity_unavailable, never 
     ['a 500', (res: express.Response) => res.status(500).send('<html>oops</html>')],
     ['a 502 with JSON', (res: express.Response) => res.status(502).json({ error: 'bad_gateway' })],
     ['a 200 that is not the schema', (res: express.Response) => res.json({ subject: 'user_01X' })],
-    ['a 200 with subject and workos_user_id apart', (res: express.Response) =>
-      res.json({ subject: 'user_01X', type: 'user', brand_id: null, workos_user_id: 'user_01Y', clerk_user_id: null, scope: '' })],
+    ['a 200 with an empty workos_user_id', (res: express.Response) =>
+      res.json({ subject: 'user_01X', type: 'user', brand_id: null, workos_user_id: '', clerk_user_id: null, scope: '' })],
+    ['a 200 with roles that are not a list of strings', (res: express.Response) =>
+      res.json({ subject: 'user_01X', type: 'user', brand_id: null, workos_user_id: null, clerk_user_id: null, scope: '', roles: [1] })],
     ['a 200 that is not JSON', (res: express.Response) => res.status(200).send('yes')],
     ['a 401 without the error schema', (res: express.Response) => res.status(401).json({ nope: true })],
     ['a body over the cap', (res: express.Response) => res.json({ pad: 'x'.repeat(40_000) })],
@@ -240,7 +242,7 @@ test('template tokens minted by B are verified by a third app with oidc() agains
   const token = await issuers.workos.sessionToken({ sub: 'user_01T', sid: 'session_01T' });
   const minted = await identityClient(identity.url).mint('session_01T', 'custom_hasura', { auth: `Bearer ${token}` });
   const jwt = minted.body.jwt as string;
-  const { app: third } = guardedApp({ providers: [oidc({ issuer: TEMPLATE_ISSUER, jwksUrl: `${identity.url}/.well-known/jwks.json`, algorithms: ['ES256'] })] });
+  const { app: third } = guardedApp({ providers: [oidc({ audience: false, issuer: TEMPLATE_ISSUER, jwksUrl: `${identity.url}/.well-known/jwks.json`, algorithms: ['ES256'] })] });
   const thirdServed = await serve(third);
   servers.push(thirdServed);
   const res = await request(thirdServed.url).get('/me').set('Authorization', `Bearer ${jwt}`);

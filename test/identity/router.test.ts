@@ -2,6 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { identityRouter, tokenTemplates, hasuraTemplate, type IdentityServiceOptions } from '../../src/identity';
 import { expectError, guardedApp } from '../helpers';
+import { TEST_OIDC_AUDIENCE } from '../../src/testing';
 import { decodeJwt, identityClient, serve, type Served } from './harness';
 import { closeIssuers, startIssuers, type TestIssuer } from '../support/issuers';
 
@@ -65,22 +66,28 @@ afterAll(async () => {
 
 const asService = `Bearer ${API_KEY}`;
 
+/** The members a token without organization, actor or vendor extras answers with. */
+const NO_EXTRAS = {
+  roles: [], organization_id: null, organization_slug: null, organization_role: null, permissions: [],
+  features: [], entitlements: [], feature_flags: [], actor: null, authentication_factors: [],
+};
+
 describe('POST /v1/sessions/verify', () => {
   test('answers exactly the seed schema, nulls explicit', async () => {
     const token = await issuers.workos.sessionToken({ sub: 'user_01A' });
     const res = await client.verify({ auth: asService, body: { token } });
     expect(res.status).toBe(200);
-    expect(res.body).toStrictEqual({ subject: 'user_01A', type: 'user', brand_id: null, workos_user_id: 'user_01A', clerk_user_id: null, scope: '' });
+    expect(res.body).toStrictEqual({ subject: 'user_01A', type: 'user', brand_id: null, workos_user_id: 'user_01A', clerk_user_id: null, scope: '', session_id: expect.any(String), ...NO_EXTRAS });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
   test('brand and scopes are carried; a Clerk token is mapped and keeps its Clerk id', async () => {
     const workosToken = await issuers.workos.sessionToken({ sub: 'user_01B', claims: { brand_id: 'brand_1', permissions: ['read', 'write'] } });
     const res = await client.verify({ auth: asService, body: { token: workosToken } });
-    expect(res.body).toStrictEqual({ subject: 'user_01B', type: 'user', brand_id: 'brand_1', workos_user_id: 'user_01B', clerk_user_id: null, scope: 'read write' });
+    expect(res.body).toStrictEqual({ subject: 'user_01B', type: 'user', brand_id: 'brand_1', workos_user_id: 'user_01B', clerk_user_id: null, scope: 'read write', session_id: expect.any(String), ...NO_EXTRAS, permissions: ['read', 'write'] });
     const clerkToken = await issuers.clerk.sessionToken({ sub: 'user_2clerkTEST' });
     const legacy = await client.verify({ auth: asService, body: { token: clerkToken } });
-    expect(legacy.body).toStrictEqual({ subject: 'user_01MIGRATED', type: 'user', brand_id: null, workos_user_id: 'user_01MIGRATED', clerk_user_id: 'user_2clerkTEST', scope: '' });
+    expect(legacy.body).toStrictEqual({ subject: 'user_01MIGRATED', type: 'user', brand_id: null, workos_user_id: 'user_01MIGRATED', clerk_user_id: 'user_2clerkTEST', scope: '', session_id: expect.any(String), ...NO_EXTRAS });
   });
 
   test('401 and 403 are the very bodies the middleware sends for the same token', async () => {
@@ -162,11 +169,11 @@ describe('service callers', () => {
 
   test('a service token from the configured issuer works when it holds the scope', async () => {
     const user = await issuers.workos.sessionToken({ sub: 'user_01S' });
-    const good = await issuers.machines.sign({ iss: issuers.machines.issuer, sub: 'svc_billing', scope: 'sessions:verify', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
+    const good = await issuers.machines.sign({ iss: issuers.machines.issuer, aud: TEST_OIDC_AUDIENCE, sub: 'svc_billing', scope: 'sessions:verify', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
     expect((await client.verify({ auth: `Bearer ${good}`, body: { token: user } })).body.subject).toBe('user_01S');
-    const unscoped = await issuers.machines.sign({ iss: issuers.machines.issuer, sub: 'svc_billing', scope: 'other', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
+    const unscoped = await issuers.machines.sign({ iss: issuers.machines.issuer, aud: TEST_OIDC_AUDIENCE, sub: 'svc_billing', scope: 'other', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
     expectError(await client.verify({ auth: `Bearer ${unscoped}`, body: { token: user } }), 403, 'insufficient_scope', 'service_scope_missing');
-    const expired = await issuers.machines.sign({ iss: issuers.machines.issuer, sub: 'svc_billing', scope: 'sessions:verify', iat: 1, exp: 2 });
+    const expired = await issuers.machines.sign({ iss: issuers.machines.issuer, aud: TEST_OIDC_AUDIENCE, sub: 'svc_billing', scope: 'sessions:verify', iat: 1, exp: 2 });
     expectError(await client.verify({ auth: `Bearer ${expired}`, body: { token: user } }), 401, 'invalid_token', 'service_credential_invalid');
   });
 

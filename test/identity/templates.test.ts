@@ -12,7 +12,7 @@ const issuers = useIssuers({ workos: { kind: 'workos' } });
 
 /** An app that trusts only the template tokens of `templates`, by their published key set (no network). */
 function downstream(templates: TokenTemplates) {
-  return guardedApp({ providers: [oidc({ issuer: ISSUER, jwks: templates.jwks(), algorithms: [templates.alg] })] }).app;
+  return guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: templates.jwks(), algorithms: [templates.alg] })] }).app;
 }
 
 const principal = {
@@ -120,7 +120,8 @@ describe('req.auth.getToken() in the middleware', () => {
     expect(auth.body.serialised).not.toContain(token.split('.')[2]);
     expect(JSON.parse(auth.body.serialised)).toMatchObject({ subject: 'user_01G' });
     expect(Object.keys(JSON.parse(auth.body.serialised))).toEqual([
-      'subject', 'type', 'brandId', 'workosUserId', 'clerkUserId', 'scope', 'scopes', 'roles', 'sessionId', 'provider', 'issuer', 'claims',
+      'subject', 'type', 'brandId', 'workosUserId', 'clerkUserId', 'scope', 'scopes', 'roles', 'sessionId', 'organizationId', 'organizationSlug',
+      'organizationRole', 'permissions', 'features', 'entitlements', 'featureFlags', 'actor', 'authenticationFactors', 'provider', 'issuer', 'claims',
     ]);
     expect(auth.body.ownKeys).not.toContain('getToken');
     expect(auth.body.sharedMethod).toBe(true);
@@ -156,6 +157,6 @@ test('a downstream rejects an expired template token like any other', async () =
   const templates = tokenTemplates({ issuer: ISSUER, templates: [hasuraTemplate()], clock: () => now });
   const jwt = await templates.mint(principal, 'custom_hasura');
   now += 3_600_000;
-  const { app } = guardedApp({ providers: [oidc({ issuer: ISSUER, jwks: templates.jwks(), algorithms: ['ES256'] })], clock: () => now });
+  const { app } = guardedApp({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: templates.jwks(), algorithms: ['ES256'] })], clock: () => now });
   expectError(await request(app).get('/me').set('Authorization', `Bearer ${jwt}`), 401, 'token_expired');
 });

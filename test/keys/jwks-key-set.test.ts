@@ -170,10 +170,10 @@ describe('unknown kids and rotation', () => {
     const tokens = await Promise.all(Array.from({ length: 30 }, () => issuer.sessionToken({}, { header: { kid: randomUUID() } })));
     const results = await Promise.all(tokens.map((t) => bearer(app, t)));
     for (const res of results) expectError(res, 401, 'invalid_token', 'kid_unknown');
-    expect(host.requests).toBe(1); // warm only: the cooldown started with it
+    expect(host.requests).toBe(2); // warm, and one refetch for the first unknown kid: the cooldown starts with it
     clock.advanceMs(30_000);
     await Promise.all(tokens.slice(0, 10).map((t) => bearer(app, t)));
-    expect(host.requests).toBe(2);
+    expect(host.requests).toBe(3);
   });
 
   test('after a rotation, concurrent requests with the new kid share one refetch and all pass', async () => {

@@ -11,6 +11,11 @@ export interface RbacOptions {
   roles: Readonly<Record<string, readonly RbacPermission[]>>;
 }
 
+/** Stytch's RBAC policy JSON (`rbac.policy()`): roles listing `{ resource_id, actions }`; other members are ignored. */
+export interface StytchRbacPolicy {
+  roles: readonly { role_id: string; permissions: readonly { resource_id: string; actions: readonly string[] }[] }[];
+}
+
 /** A permission a route requires; concrete names, no wildcards. */
 export interface RequiredPermission {
   resource: string;
@@ -32,14 +37,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Stytch's `roles: [{ role_id, permissions: [{ resource_id, actions }] }]` as sessionguard's roles map. */
+function fromStytchPolicy(roles: readonly unknown[]): Record<string, unknown[]> {
+  const map: Record<string, unknown[]> = {};
+  roles.forEach((role, index) => {
+    if (!isPlainObject(role) || typeof role.role_id !== 'string' || !Array.isArray(role.permissions)) {
+      fail(`rbac.roles[${index}] must be a Stytch role { role_id, permissions: [{ resource_id, actions }] }.`);
+    }
+    const permissions = role.permissions.map((permission: unknown, at) => {
+      if (!isPlainObject(permission)) fail(`rbac.roles[${index}].permissions[${at}] must be { resource_id, actions }.`);
+      return { resource: permission.resource_id, actions: permission.actions };
+    });
+    map[role.role_id] = [...(map[role.role_id] ?? []), ...permissions];
+  });
+  return map;
+}
+
 /** A checked, compiled policy. A Map, so a role named `__proto__` in a token finds nothing. */
 export class RbacPolicy {
   private constructor(private readonly grants: ReadonlyMap<string, readonly Grant[]>) {}
 
-  /** Validates the `rbac` option; throws a TypeError saying what to fix. */
+  /** Validates the `rbac` option (sessionguard's shape or Stytch's policy); throws a TypeError saying what to fix. */
   static compile(options: unknown): RbacPolicy {
+    if (isPlainObject(options) && Array.isArray(options.roles)) return RbacPolicy.compile({ roles: fromStytchPolicy(options.roles) });
     if (!isPlainObject(options) || !isPlainObject(options.roles)) {
-      fail("rbac must be { roles: { <role>: [{ resource, actions: [...] }] } }.");
+      fail("rbac must be { roles: { <role>: [{ resource, actions: [...] }] } } or a Stytch policy { roles: [{ role_id, permissions }] }.");
     }
     const grants = new Map<string, Grant[]>();
     for (const [role, permissions] of Object.entries(options.roles)) {

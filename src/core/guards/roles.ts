@@ -20,12 +20,20 @@ export function requireRole(roles: string | readonly string[]): GuardCheck<unkno
 }
 
 /**
- * The principal's roles must grant `action` on `resource` under the `rbac`
- * policy (Stytch's authorization check). Without a policy nothing is granted.
- * On success `principal.grantingRoles` lists the roles that granted it.
+ * A string (`'org:reports:read'`): the principal's `permissions` must hold it exactly (Clerk,
+ * WorkOS, OIDC permissions). `{ resource, action }`: the principal's roles must grant the action
+ * on the resource under the `rbac` policy (Stytch's authorization check); without a policy
+ * nothing is granted, and on success `principal.grantingRoles` lists the roles that granted it.
  */
-export function requirePermission(permission: RequiredPermission): GuardCheck<unknown> {
-  if (typeof permission !== 'object' || permission === null) guardArgumentError('requirePermission', "needs { resource, action }, e.g. { resource: 'documents', action: 'write' }.");
+export function requirePermission(permission: RequiredPermission | string): GuardCheck<unknown> {
+  if (typeof permission === 'string') {
+    const name = concreteName('requirePermission', 'permission', permission);
+    if (/\s/.test(name)) guardArgumentError('requirePermission', 'needs a permission name without spaces.');
+    return (principal, _request, { errors }) => {
+      if (!principal.permissions.includes(name)) throw errors.forbidden('permission_denied', `This request needs the permission ${name}.`);
+    };
+  }
+  if (typeof permission !== 'object' || permission === null) guardArgumentError('requirePermission', "needs a permission name ('org:reports:read') or { resource, action }, e.g. { resource: 'documents', action: 'write' }.");
   const required: RequiredPermission = Object.freeze({
     resource: concreteName('requirePermission', 'resource', permission.resource),
     action: concreteName('requirePermission', 'action', permission.action),

@@ -14,8 +14,8 @@ export interface RouteGuards<R, H> {
   requireAnyScope(scopes: readonly string[]): H;
   /** 403 forbidden permission_denied unless the principal has one of the roles. */
   requireRole(roles: string | readonly string[]): H;
-  /** 403 forbidden permission_denied unless a role grants the action on the resource under `rbac`. */
-  requirePermission(permission: RequiredPermission): H;
+  /** 403 forbidden permission_denied unless `principal.permissions` holds the name, or (with `{ resource, action }`) a role grants it under `rbac`. */
+  requirePermission(permission: RequiredPermission | string): H;
   /** 403 forbidden brand_mismatch unless the principal's brand is this one. */
   requireBrand(brand: RequestValue<R>): H;
   /** 403 forbidden session_mismatch unless the token's `sid` is this one. */
@@ -34,7 +34,7 @@ export function createRouteGuards<R, H>(wrap: (check: GuardCheck<R>) => H, bound
     requireRole: (roles) => wrap(requireRole(roles)),
     requirePermission: (permission) => {
       const check = requirePermission(permission);
-      if (bound !== undefined && bound.rbac === undefined) {
+      if (typeof permission !== 'string' && bound !== undefined && bound.rbac === undefined) {
         guardArgumentError('requirePermission', 'needs an rbac policy: sessionGuard({ rbac: { roles: { ... } } }).');
       }
       return wrap(check);

@@ -1,4 +1,5 @@
-import type { SessionGuardOptions } from '../options.js';
+import { SESSION_GUARD_KEYS, type SessionGuardOptions } from '../options.js';
+import { assertKnownKeys } from '../options-keys.js';
 import { SessionVerifier } from '../verifier.js';
 import { toHttpResponse } from '../errors.js';
 import type { NodeRequestLike as RequestLike } from '../request/credentials.js';
@@ -54,6 +55,8 @@ export class IdentityService {
   private readonly maxBodyBytes: number;
 
   constructor(options: IdentityServiceOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('sessionguard: identityRouter(): options are required: { providers, serviceAuth }.');
+    assertKnownKeys('identityRouter()', options, [...SESSION_GUARD_KEYS, 'serviceAuth', 'maxBodyBytes']);
     const { serviceAuth, maxBodyBytes, ...guardOptions } = options;
     const sessionIssuers = new Set(guardOptions.providers?.flatMap((provider) => provider.issuers) ?? []);
     for (const provider of serviceAuth?.providers ?? []) {

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../options-keys.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256Bytes } from '../hash.js';
 import type { ErrorFactory } from '../errors.js';
@@ -60,12 +61,14 @@ export class ServiceAuthenticator {
     shared: { realm?: string; clock?: () => number; onEvent?: SessionEventListener },
   ) {
     if (typeof options !== 'object' || options === null) fail('required: { apiKeys } and/or { providers }.');
+    assertKnownKeys('serviceAuth', options, ['providers', 'apiKeys', 'verifyScope', 'tokensScope']);
     const providers = options.providers ?? [];
     const apiKeys = options.apiKeys ?? [];
     if (!Array.isArray(providers) || !Array.isArray(apiKeys)) fail('providers and apiKeys must be lists.');
     if (providers.length === 0 && apiKeys.length === 0) fail('give at least one API key or one service token provider.');
     this.keys = apiKeys.map((entry) => {
       if (typeof entry?.name !== 'string' || entry.name === '') fail('each API key needs a name.');
+      assertKnownKeys(`serviceAuth.apiKeys "${entry.name}"`, entry, ['name', 'key', 'scopes']);
       if (typeof entry.key !== 'string' || entry.key.length < MIN_API_KEY_LENGTH || /[\s,]/.test(entry.key)) {
         fail(`API key "${entry.name}" must be at least ${MIN_API_KEY_LENGTH} characters without spaces or commas.`);
       }

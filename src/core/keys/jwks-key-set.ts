@@ -54,7 +54,8 @@ interface HeldKeys {
 export class JwksKeySet implements KeySet {
   private held: HeldKeys | undefined;
   private inflight: Promise<void> | undefined;
-  private lastAttemptAt = -Infinity;
+  /** When an unknown kid last caused a refetch: the cooldown limits those, it never delays the first. */
+  private lastUnknownKidRefetchAt = -Infinity;
   private failures = 0;
   private retryAt = -Infinity;
   private readonly opts: Required<Omit<JwksKeySetOptions, 'onEvent' | 'onKeysRemoved'>> &
@@ -85,17 +86,21 @@ export class JwksKeySet implements KeySet {
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
+    // Keys fetched for this very call are as fresh as keys can be: an unknown kid then needs no refetch.
+    let fetchedNow = false;
     if (!this.stillUsable(this.opts.now())) {
       await this.refresh(false);
+      fetchedNow = true;
       if (this.held === undefined || this.isExpired(this.opts.now())) throw this.unavailable();
     }
 
     let jwk = this.find(kid);
-    if (jwk === undefined && kid !== undefined) {
+    if (jwk === undefined && kid !== undefined && !fetchedNow) {
       if (this.inflight !== undefined) {
         // A fetch is already under way (maybe for this very rotation): share it.
         await this.inflight;
-      } else if (this.opts.now() - this.lastAttemptAt >= this.opts.cooldownMs) {
+      } else if (this.opts.now() - this.lastUnknownKidRefetchAt >= this.opts.cooldownMs) {
+        this.lastUnknownKidRefetchAt = this.opts.now();
         await this.refresh(false);
       }
       jwk = this.find(kid);
@@ -134,7 +139,6 @@ export class JwksKeySet implements KeySet {
 
   private async fetchAndReplace(): Promise<void> {
     const started = this.opts.now();
-    this.lastAttemptAt = started;
     try {
       const document = await fetchKeySetDocument(this.opts.url, {
         timeoutMs: this.opts.fetchTimeoutMs,

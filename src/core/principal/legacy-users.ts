@@ -1,22 +1,27 @@
 import { LRUCache } from 'lru-cache';
 import { withDeadline } from '../deadline.js';
 import type { ErrorFactory } from '../errors.js';
+import type { Provider } from '../providers/types.js';
+import type { PrincipalIdentity } from './principal.js';
 
 const UNMAPPED = Symbol('unmapped');
 const RETRY_AFTER_SECONDS = 5;
 
 /**
- * Maps legacy Clerk user ids to current (WorkOS) user ids through the app's
+ * Maps Clerk user ids to current (WorkOS) user ids through the app's optional
  * `resolveLegacyUser`, with a cache: a user's mapping does not change per request.
  */
 export class LegacyUsers {
   private readonly cache: LRUCache<string, string | typeof UNMAPPED>;
+  /** Whether a resolver was given: without one a Clerk user id is the subject itself. */
+  readonly enabled: boolean;
 
   constructor(
     resolve: ((clerkUserId: string) => Promise<string | null> | string | null) | undefined,
     settings: { max: number; ttlMs: number; hookTimeoutMs: number; now: () => number },
     private readonly errors: ErrorFactory,
   ) {
+    this.enabled = resolve !== undefined;
     this.cache = new LRUCache({
       max: settings.max,
       ttl: settings.ttlMs,
@@ -28,6 +33,15 @@ export class LegacyUsers {
         return mapped ?? UNMAPPED;
       },
     });
+  }
+
+  /** The subject and user ids of a token's `sub`: a Clerk user is mapped to its WorkOS user when a resolver is given. */
+  async identityOf(provider: Pick<Provider, 'subjectIsWorkosUser' | 'legacyUsers'>, sub: string): Promise<PrincipalIdentity> {
+    if (provider.subjectIsWorkosUser) return { subject: sub, workosUserId: sub, clerkUserId: null };
+    if (!provider.legacyUsers) return { subject: sub, workosUserId: null, clerkUserId: null };
+    if (!this.enabled) return { subject: sub, workosUserId: null, clerkUserId: sub };
+    const mapped = await this.resolve(sub);
+    return { subject: mapped, workosUserId: mapped, clerkUserId: sub };
   }
 
   /** The current user id; a 401 `user_unmapped` when there is none, a 503 when the mapping can't be read. */

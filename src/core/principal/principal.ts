@@ -1,22 +1,41 @@
 import type { Provider } from '../providers/types.js';
 import type { JsonObject } from '../token/decode.js';
 import type { GuardContext } from '../guards/context.js';
+import { unique, words, type Actor, type AuthenticationFactor, type ProviderClaims } from './provider-claims.js';
 
 /** The verified session, as attached to `req.auth` (Express) and `ctx.state.auth` (Koa). */
 export interface SessionPrincipal {
-  /** Canonical user id: the WorkOS user id. */
+  /** Canonical user id: the WorkOS user id for workos() and mapped clerk() users, else the token's `sub`. */
   readonly subject: string;
   readonly type: 'user';
   readonly brandId: string | null;
-  readonly workosUserId: string;
-  /** The Clerk user id when the token was a legacy Clerk token. */
+  /** The WorkOS user id: `sub` for workos(), the mapped id for a mapped clerk() user; null otherwise. */
+  readonly workosUserId: string | null;
+  /** The Clerk user id when the token was a Clerk token. */
   readonly clerkUserId: string | null;
-  /** Space-separated scopes, normalised from scope, scp, permissions and Clerk o.per. */
+  /** Space-separated scopes from `scope`, `scp` and the provider's permissions (Clerk's in their Clerk spelling). */
   readonly scope: string;
   readonly scopes: readonly string[];
-  /** Roles from the token (WorkOS role/roles, Clerk o.rol / org_role). */
+  /** Roles as the vendor's SDK reads them (Clerk `org:admin`, WorkOS `role`/`roles`, Stytch session roles), or the provider's `roleClaim`. */
   readonly roles: readonly string[];
+  /** `sid` (Stytch: the session claim's id). */
   readonly sessionId: string | null;
+  readonly organizationId: string | null;
+  readonly organizationSlug: string | null;
+  /** Clerk `org:<role>`, WorkOS `role`; null where the vendor has no organization role. */
+  readonly organizationRole: string | null;
+  /** Clerk organization permissions (`org:<feature>:<permission>`), WorkOS and OIDC `permissions`. */
+  readonly permissions: readonly string[];
+  /** Clerk `fea` entries as written (`o:dashboard`, `u:premium`). */
+  readonly features: readonly string[];
+  /** WorkOS `entitlements`. */
+  readonly entitlements: readonly string[];
+  /** WorkOS `feature_flags`. */
+  readonly featureFlags: readonly string[];
+  /** Who acts for the user (`act.sub`, impersonation), else null. */
+  readonly actor: Actor | null;
+  /** Stytch authentication factors, as the session claim lists them; empty for other providers. */
+  readonly authenticationFactors: readonly AuthenticationFactor[];
   /** The name of the provider that verified the token. */
   readonly provider: string;
   /** The `iss` of the token. */
@@ -33,45 +52,16 @@ export interface SessionPrincipal {
 }
 
 /** The parts of a principal that depend only on the token, computed once and cached with it. */
-export interface PrincipalBase {
+export interface PrincipalBase extends ProviderClaims {
   readonly scopes: readonly string[];
   readonly scope: string;
-  readonly roles: readonly string[];
   readonly brandId: string | null;
-  readonly sessionId: string | null;
   readonly claims: Readonly<JsonObject>;
 }
 
-function words(value: unknown, separator: RegExp): string[] {
-  if (typeof value === 'string') return value.split(separator).filter((word) => word !== '');
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
-  return [];
-}
-
-function clerkOrganisation(payload: JsonObject): JsonObject | undefined {
-  const o = payload.o;
-  return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JsonObject) : undefined;
-}
-
-/** Collects scopes from every claim peers use, in order, without duplicates. */
-export function normaliseScopes(payload: JsonObject): string[] {
-  const org = clerkOrganisation(payload);
-  const all = [
-    ...words(payload.scope, /\s+/),
-    ...words(payload.scp, /\s+/),
-    ...words(payload.permissions, /\s+/),
-    ...words(payload.org_permissions, /\s+/),
-    ...words(org?.per, /[\s,]+/),
-  ];
-  return [...new Set(all)];
-}
-
-/** Roles from the provider's `roleClaim` when one is configured, else from every claim peers use. */
-export function normaliseRoles(payload: JsonObject, roleClaim?: string): string[] {
-  if (roleClaim !== undefined) return [...new Set(words(payload[roleClaim], /[\s,]+/))];
-  const org = clerkOrganisation(payload);
-  const all = [...words(payload.role, /\s+/), ...words(payload.roles, /\s+/), ...words(payload.org_role, /\s+/), ...words(org?.rol, /[\s,]+/)];
-  return [...new Set(all)];
+/** Scopes keep their sources: `scope`, `scp`, then the provider's permissions. */
+function scopesOf(payload: JsonObject, permissions: readonly string[]): string[] {
+  return unique(words(payload.scope, /\s+/), words(payload.scp, /\s+/), permissions);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -82,17 +72,23 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function buildPrincipalBase(provider: Provider, payload: JsonObject): PrincipalBase {
-  const scopes = Object.freeze(normaliseScopes(payload));
+/** A principal base from vendor fields already read (the remote's answer, or a provider's reading). */
+export function principalBaseOf(fields: ProviderClaims, scopes: readonly string[], brandId: string | null, claims: JsonObject): PrincipalBase {
+  return deepFreeze({ ...fields, scopes: [...scopes], scope: scopes.join(' '), brandId, claims });
+}
+
+export function buildPrincipalBase(provider: Pick<Provider, 'brandClaim' | 'roleClaim' | 'readClaims'>, payload: JsonObject): PrincipalBase {
+  const fields = provider.readClaims(payload);
+  const roles = provider.roleClaim === undefined ? fields.roles : unique(words(payload[provider.roleClaim], /[\s,]+/));
   const brand = payload[provider.brandClaim];
-  return Object.freeze({
-    scopes,
-    scope: scopes.join(' '),
-    roles: Object.freeze(normaliseRoles(payload, provider.roleClaim)),
-    brandId: typeof brand === 'string' && brand !== '' ? brand : null,
-    sessionId: typeof payload.sid === 'string' ? payload.sid : null,
-    claims: deepFreeze(payload),
-  });
+  return principalBaseOf({ ...fields, roles }, scopesOf(payload, fields.permissions), typeof brand === 'string' && brand !== '' ? brand : null, payload);
+}
+
+/** Who the principal is: its subject and the user ids it is known by. */
+export interface PrincipalIdentity {
+  readonly subject: string;
+  readonly workosUserId: string | null;
+  readonly clerkUserId: string | null;
 }
 
 /** What `getToken()` may be asked for. */
@@ -125,12 +121,21 @@ class Principal implements SessionPrincipal {
   declare readonly subject: string;
   declare readonly type: 'user';
   declare readonly brandId: string | null;
-  declare readonly workosUserId: string;
+  declare readonly workosUserId: string | null;
   declare readonly clerkUserId: string | null;
   declare readonly scope: string;
   declare readonly scopes: readonly string[];
   declare readonly roles: readonly string[];
   declare readonly sessionId: string | null;
+  declare readonly organizationId: string | null;
+  declare readonly organizationSlug: string | null;
+  declare readonly organizationRole: string | null;
+  declare readonly permissions: readonly string[];
+  declare readonly features: readonly string[];
+  declare readonly entitlements: readonly string[];
+  declare readonly featureFlags: readonly string[];
+  declare readonly actor: Actor | null;
+  declare readonly authenticationFactors: readonly AuthenticationFactor[];
   declare readonly provider: string;
   declare readonly issuer: string;
   declare readonly claims: Readonly<Record<string, unknown>>;
@@ -146,21 +151,29 @@ class Principal implements SessionPrincipal {
   constructor(
     base: PrincipalBase,
     provider: string,
-    subject: string,
-    clerkUserId: string | null,
+    identity: PrincipalIdentity,
     token: string,
     minter: TemplateMinter | undefined,
     guardContext: GuardContext | undefined,
   ) {
-    this.subject = subject;
+    this.subject = identity.subject;
     this.type = 'user';
     this.brandId = base.brandId;
-    this.workosUserId = subject;
-    this.clerkUserId = clerkUserId;
+    this.workosUserId = identity.workosUserId;
+    this.clerkUserId = identity.clerkUserId;
     this.scope = base.scope;
     this.scopes = base.scopes;
     this.roles = base.roles;
     this.sessionId = base.sessionId;
+    this.organizationId = base.organizationId;
+    this.organizationSlug = base.organizationSlug;
+    this.organizationRole = base.organizationRole;
+    this.permissions = base.permissions;
+    this.features = base.features;
+    this.entitlements = base.entitlements;
+    this.featureFlags = base.featureFlags;
+    this.actor = base.actor;
+    this.authenticationFactors = base.authenticationFactors;
     this.provider = provider;
     this.issuer = base.claims.iss as string;
     this.claims = base.claims;
@@ -182,11 +195,10 @@ class Principal implements SessionPrincipal {
 export function createPrincipal(
   base: PrincipalBase,
   provider: Pick<Provider, 'name'>,
-  subject: string,
-  clerkUserId: string | null,
+  identity: PrincipalIdentity,
   token = '',
   minter?: TemplateMinter,
   guardContext?: GuardContext,
 ): SessionPrincipal {
-  return new Principal(base, provider.name, subject, clerkUserId, token, minter, guardContext);
+  return new Principal(base, provider.name, identity, token, minter, guardContext);
 }

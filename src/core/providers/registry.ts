@@ -1,7 +1,8 @@
 import type { ErrorFactory } from '../errors.js';
 import type { SessionEventListener } from '../events.js';
 import type { KeySet } from '../keys/key-set.js';
-import { JwksKeySet } from '../keys/jwks-key-set.js';
+import { JwksKeySet, type JwksKeySetOptions } from '../keys/jwks-key-set.js';
+import { DiscoveredKeySet } from '../keys/discovered-key-set.js';
 import { LocalKeySet } from '../keys/local-key-set.js';
 import type { JsonObject } from '../token/decode.js';
 import type { Provider } from './types.js';
@@ -79,9 +80,8 @@ function createKeySet(
   const where = `${provider.kind}() "${provider.name}"`;
   if (source.type === 'pem') return LocalKeySet.fromConfig(where, { pem: source.pem });
   if (source.type === 'jwks-inline') return LocalKeySet.fromConfig(where, { jwks: source.jwks });
-  return new JwksKeySet({
+  const settings: Omit<JwksKeySetOptions, 'url'> = {
     provider: provider.name,
-    url: source.url,
     fetchTimeoutMs: tuning.fetchTimeoutMs,
     cooldownMs: tuning.cooldownMs,
     maxAgeMs: tuning.maxAgeMs,
@@ -89,5 +89,7 @@ function createKeySet(
     onEvent: hooks.emit,
     onKeysRemoved: (kids) => hooks.onKeysRemoved(provider, kids),
     now: hooks.now,
-  });
+  };
+  if (source.type === 'discovery') return new DiscoveredKeySet({ ...settings, issuer: source.issuer, jwksHosts: source.jwksHosts });
+  return new JwksKeySet({ ...settings, url: source.url });
 }

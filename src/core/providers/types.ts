@@ -1,13 +1,22 @@
 import type { JsonWebKeySet } from '../jwk.js';
 import type { JsonObject } from '../token/decode.js';
+import type { ProviderClaims } from '../principal/provider-claims.js';
 
-export type ProviderKind = 'clerk' | 'workos' | 'oidc';
+export type ProviderKind = 'clerk' | 'workos' | 'stytch' | 'oidc';
 
 /** Where a provider's verification keys come from. */
 export type KeySourceConfig =
   | { type: 'jwks'; url: string }
   | { type: 'pem'; pem: string }
-  | { type: 'jwks-inline'; jwks: JsonWebKeySet };
+  | { type: 'jwks-inline'; jwks: JsonWebKeySet }
+  /** OIDC discovery: the issuer's `/.well-known/openid-configuration` names the key set. */
+  | { type: 'discovery'; issuer: string; jwksHosts: readonly string[] };
+
+/** Why a token is refused as a session of its provider. */
+export interface TokenRefusal {
+  reason: string;
+  message: string;
+}
 
 /** Options every provider accepts. */
 export interface CommonProviderOptions {
@@ -25,7 +34,7 @@ export interface CommonProviderOptions {
   clockToleranceSeconds?: number;
   /** Claim holding the brand id (default `brand_id`). */
   brandClaim?: string;
-  /** Claim holding the roles (a string or a list); default: WorkOS `role`/`roles`, Clerk `o.rol`/`org_role`. */
+  /** Claim holding the roles (a string or a list); default: the provider's own reading (see docs/providers.md). */
   roleClaim?: string;
 }
 
@@ -46,8 +55,12 @@ export interface Provider {
   readonly requireSessionId: boolean;
   readonly brandClaim: string;
   readonly roleClaim: string | undefined;
-  /** Clerk tokens carry a Clerk user id that maps to a WorkOS user id. */
+  /** Clerk tokens carry a Clerk user id that may map to a WorkOS user id. */
   readonly legacyUsers: boolean;
-  /** Returns a reason when the token is not a session token of this provider. */
-  readonly rejectTokenKind: (header: JsonObject, payload: JsonObject) => string | undefined;
+  /** Whether `sub` is a WorkOS user id (workos()): then it is also `workosUserId`. */
+  readonly subjectIsWorkosUser: boolean;
+  /** Returns why the token is not a session token of this provider (checked before any key work). */
+  readonly refuseToken: (header: JsonObject, payload: JsonObject) => TokenRefusal | undefined;
+  /** The vendor's reading of a verified payload: roles, organization, permissions, features... */
+  readonly readClaims: (payload: JsonObject) => ProviderClaims;
 }

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../options-keys.js';
 import { configError, validateKeySetUrl, validateNonEmptyString, validateStringList } from '../providers/validate.js';
 
 /** How this service proves itself to the identity service: a static API key or a token source (e.g. client credentials). */
@@ -59,6 +60,8 @@ function wholeNumber(where: string, field: string, value: unknown, fallback: num
 export function remote(options: RemoteProviderOptions): RemoteProvider {
   const where = 'remote()';
   if (typeof options !== 'object' || options === null) throw configError(where, 'options are required: remote({ url, credentials }).');
+  assertKnownKeys(where, options, ['url', 'credentials', 'name', 'timeoutMs', 'cache', 'authorizedParties']);
+  if (typeof options.cache === 'object') assertKnownKeys('remote() cache', options.cache, ['max', 'maxTtlSeconds']);
   const base = serviceUrl(where, validateNonEmptyString(where, 'url', options.url));
   const credentials = options.credentials;
   if (typeof credentials !== 'function' && (typeof credentials !== 'string' || credentials.trim() === '' || /[\s,]/.test(credentials))) {

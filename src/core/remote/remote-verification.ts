@@ -2,17 +2,17 @@ import { sha256 } from '../hash.js';
 import { LRUCache } from 'lru-cache';
 import type { ErrorFactory, SessionError, SessionErrorBody, SessionErrorCode } from '../errors.js';
 import type { JsonObject } from '../token/decode.js';
-import { createPrincipal, normaliseRoles, type PrincipalBase, type SessionPrincipal, type TemplateMinter } from '../principal/principal.js';
+import { createPrincipal, principalBaseOf, type PrincipalBase, type PrincipalIdentity, type SessionPrincipal, type TemplateMinter } from '../principal/principal.js';
+import { readGenericClaims } from '../principal/provider-claims.js';
 import type { SessionGuardOptions } from '../options.js';
 import { readCapped } from '../keys/fetch-key-set.js';
-import { parseVerifyResponse, type VerifyResponseBody } from '../principal/verify-response.js';
+import { parseVerifyResponse, type ParsedVerifyResponse } from '../principal/verify-response.js';
 import { isRemoteProvider, type RemoteProvider } from './remote-provider.js';
 
 /** What a 200 from the remote yields, cached per token. */
 interface RemoteVerdict {
   base: PrincipalBase;
-  subject: string;
-  clerkUserId: string | null;
+  identity: PrincipalIdentity;
 }
 
 interface RemoteDependencies {
@@ -33,12 +33,6 @@ class RemoteFailure extends Error {
   ) {
     super(message);
   }
-}
-
-function freezeDeep(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
 }
 
 /** A 401/403 body in sessionguard's error shape (`error`, `message`, `reason`?, `suspended_until`?), or undefined when it does not fit. */
@@ -96,7 +90,7 @@ export class RemoteVerification {
         if (ttl > 0) this.cache.set(key, verdict, { ttl });
       }
     }
-    return createPrincipal(verdict.base, this.provider, verdict.subject, verdict.clerkUserId, token, this.deps.minter);
+    return createPrincipal(verdict.base, this.provider, verdict.identity, token, this.deps.minter);
   }
 
   /** One call to the remote: a verdict, the remote's own 401/403, or a 503. */
@@ -148,7 +142,7 @@ export class RemoteVerification {
     }
     if (response.status === 200) {
       const verified = parseVerifyResponse(body);
-      if (verified === undefined || verified.workos_user_id !== verified.subject) throw new RemoteFailure('answered 200 with an unexpected body');
+      if (verified === undefined) throw new RemoteFailure('answered 200 with an unexpected body');
       return this.verdict(verified, payload);
     }
     if (response.status === 401 || response.status === 403) throw this.relay(response.status, body);
@@ -163,19 +157,28 @@ export class RemoteVerification {
     return this.deps.errors.relayed(status, body);
   }
 
-  /** The token's own payload is authentic once the remote accepted this exact token: it supplies sid, roles and claims. */
-  private verdict(body: VerifyResponseBody, payload: JsonObject): RemoteVerdict {
-    freezeDeep(payload);
-    const scopes = Object.freeze(body.scope.split(/\s+/).filter((word) => word !== ''));
-    const base: PrincipalBase = Object.freeze({
-      scopes,
-      scope: scopes.join(' '),
-      roles: Object.freeze(normaliseRoles(payload)),
-      brandId: body.brand_id,
-      sessionId: typeof payload.sid === 'string' && payload.sid !== '' ? payload.sid : null,
-      claims: payload,
-    });
-    return { base, subject: body.subject, clerkUserId: body.clerk_user_id };
+  /**
+   * The service's reading of the token, and the token's own payload (authentic once the remote
+   * accepted this exact token) for the claims and for members an older service does not send.
+   */
+  private verdict(body: ParsedVerifyResponse, payload: JsonObject): RemoteVerdict {
+    const own = readGenericClaims(payload);
+    const scopes = body.scope.split(/\s+/).filter((word) => word !== '');
+    const fields = {
+      roles: body.roles ?? own.roles,
+      sessionId: body.session_id !== undefined ? body.session_id : own.sessionId,
+      organizationId: body.organization_id !== undefined ? body.organization_id : own.organizationId,
+      organizationSlug: body.organization_slug ?? null,
+      organizationRole: body.organization_role ?? null,
+      permissions: body.permissions ?? own.permissions,
+      features: body.features ?? [],
+      entitlements: body.entitlements ?? [],
+      featureFlags: body.feature_flags ?? [],
+      actor: body.actor !== undefined ? body.actor : own.actor,
+      authenticationFactors: body.authentication_factors ?? [],
+    };
+    const base = principalBaseOf(fields, scopes, body.brand_id, payload);
+    return { base, identity: { subject: body.subject, workosUserId: body.workos_user_id, clerkUserId: body.clerk_user_id } };
   }
 }
 

@@ -8,6 +8,10 @@ export interface Credentials {
   method: string;
   /** The request's Origin header, if any. */
   origin: string | undefined;
+  /** Another request header as sent (first value), for the CSRF check of a cookie; absent on credentials built by hand. */
+  header?(name: string): string | undefined;
+  /** Whether the request came over TLS (the request's own origin is then https). */
+  readonly encrypted?: boolean;
 }
 
 /** The part of a Node request (`IncomingMessage`) the extraction reads; Express, Koa and Fastify all have it, and so does `{ headers }`. */
@@ -164,6 +168,31 @@ class FoundCredentials implements Credentials {
   get method(): string {
     return (this.#request.method ?? 'GET').toUpperCase();
   }
+
+  get encrypted(): boolean {
+    // A Fetch Request carries its absolute URL; a Node request, its TLS socket.
+    const url = (this.#request as { url?: unknown }).url;
+    if (typeof url === 'string' && url.startsWith('https://')) return true;
+    const socket = (this.#request as NodeRequestLike).socket as { encrypted?: unknown } | null | undefined;
+    return socket?.encrypted === true;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.#request, name);
+  }
+}
+
+/** The first value of a header, read as sent (rawHeaders) when the request has them; a Fetch request through `headers.get()`. */
+function headerValue(request: RequestLike, lowerName: string): string | undefined {
+  const raw = (request as NodeRequestLike).rawHeaders;
+  if (raw === undefined || raw.length === 0) {
+    const headers = request.headers;
+    if (typeof (headers as FetchRequestLike['headers']).get === 'function') return (headers as FetchRequestLike['headers']).get(lowerName) ?? undefined;
+    const value = (headers as NodeRequestLike['headers'])[lowerName];
+    return Array.isArray(value) ? value[0] : value;
+  }
+  for (let i = 0; i + 1 < raw.length; i += 2) if (isHeader(raw[i] as string, lowerName)) return raw[i + 1] as string;
+  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** What an account-status lookup answers for a subject. */
 export type AccountStatus =
+  | 'active'
   | { state: 'active' }
   | { state: 'suspended'; suspendedUntil: string | number | Date; reason?: string }
   | { state: 'banned'; reason?: string };
@@ -18,7 +19,8 @@ const ACTIVE: EffectiveStatus = Object.freeze({ state: 'active' });
  * epoch ms so the clock check per request is a comparison.
  */
 export function parseAccountStatus(value: unknown): { state: 'active' } | { state: 'suspended'; untilMs: number; reason: string } | { state: 'banned'; reason: string } {
-  if (typeof value !== 'object' || value === null) throw new TypeError('account status is not an object');
+  if (value === 'active') return { state: 'active' };
+  if (typeof value !== 'object' || value === null) throw new TypeError('account status is neither \'active\' nor an object');
   const status = value as { state?: unknown; suspendedUntil?: unknown; reason?: unknown };
   const reason = status.reason === undefined ? undefined : status.reason;
   if (reason !== undefined && typeof reason !== 'string') throw new TypeError('account status reason is not a string');

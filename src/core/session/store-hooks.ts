@@ -14,16 +14,15 @@ const ACTIVE: AccountStatus = Object.freeze({ state: 'active' });
  */
 export function storeHooks(
   store: SessionStore,
-  providers: readonly { readonly kind: string; readonly issuers: readonly string[] }[],
   failOpen: boolean,
   emit: SessionEventListener | undefined,
 ): {
   accountStatus: (subject: string, principal: SessionPrincipal) => Promise<AccountStatus>;
   isRevoked: (query: RevocationQuery) => Promise<boolean>;
 } {
-  // WorkOS and (mapped) Clerk subjects are canonical WorkOS user ids; an OIDC issuer's are its own.
-  const perIssuer = new Set(providers.filter((provider) => provider.kind === 'oidc').flatMap((provider) => provider.issuers));
-  const subjectOf = (subject: string, issuer: string): SubjectRef => (perIssuer.has(issuer) ? { issuer, subject } : subject);
+  // A WorkOS user id (workos(), a mapped clerk() user) names the user across issuers; any other subject only within its issuer.
+  const subjectOf = (principal: SessionPrincipal): SubjectRef =>
+    principal.workosUserId !== null ? principal.workosUserId : { issuer: principal.issuer, subject: principal.subject };
 
   async function guarded<T>(operation: string, read: () => Promise<T>, fallback: T): Promise<T> {
     try {
@@ -36,7 +35,7 @@ export function storeHooks(
   }
 
   return {
-    accountStatus: (subject, principal) => guarded('status', () => store.status(subjectOf(subject, principal.issuer)), ACTIVE),
+    accountStatus: (_subject, principal) => guarded('status', () => store.status(subjectOf(principal)), ACTIVE),
     isRevoked: (query) => guarded('isRevoked', () => store.isRevoked({ sessionId: query.sessionId, tokenId: query.tokenId }), false),
   };
 }

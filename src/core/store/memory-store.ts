@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../options-keys.js';
 import type { AccountStatus } from '../session/account-status.js';
 import {
   banRecord,
@@ -121,5 +122,6 @@ class MemoryStore implements SessionStore {
 
 /** The embedded store for a single process: nothing to run; use `redisStore()` when several processes must agree. */
 export function memoryStore(options?: MemoryStoreOptions): SessionStore {
+  assertKnownKeys('memoryStore()', options, ['maxTokenLifetimeSeconds', 'clock']);
   return new MemoryStore(options);
 }

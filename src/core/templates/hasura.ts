@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../options-keys.js';
 import type { SessionPrincipal } from '../principal/principal.js';
 import type { TokenTemplate } from './token-templates.js';
 
@@ -16,6 +17,7 @@ export const HASURA_CLAIMS_NAMESPACE = 'https://hasura.io/jwt/claims';
 
 /** A template producing Hasura's claims for the session's user. */
 export function hasuraTemplate(options: HasuraTemplateOptions = {}): TokenTemplate {
+  assertKnownKeys('hasuraTemplate()', options, ['name', 'defaultRole', 'allowedRoles', 'lifetimeSeconds']);
   const defaultRole = options.defaultRole ?? 'user';
   const allowedRoles = options.allowedRoles ?? ((principal: SessionPrincipal) => principal.roles);
   return {

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../options-keys.js';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { JsonWebKeySet } from '../jwk.js';
@@ -133,5 +134,6 @@ export class TokenTemplates implements TemplateMinter {
 
 /** Configures template tokens for identityRouter() and `req.auth.getToken({ template })`. */
 export function tokenTemplates(options: TokenTemplatesOptions): TokenTemplates {
+  assertKnownKeys('tokenTemplates()', options, ['issuer', 'templates', 'signingKey', 'alg', 'clock']);
   return new TokenTemplates(options);
 }

@@ -46,7 +46,8 @@ export function checkStaticClaims(provider: Provider, payload: JsonObject): Clai
       return invalid('audience_invalid', 'The token is not meant for this audience.');
     }
   }
-  if (provider.authorizedParties !== undefined && payload.azp !== undefined) {
+  // As @clerk/backend: with authorized parties configured, a token must name one of them.
+  if (provider.authorizedParties !== undefined) {
     if (typeof payload.azp !== 'string' || !provider.authorizedParties.includes(payload.azp)) {
       return invalid('azp_invalid', 'The token was issued to a party this server does not accept.');
     }

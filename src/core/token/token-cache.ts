@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { sha256 } from '../hash.js';
 import type { KeySet } from '../keys/key-set.js';
-import type { PrincipalBase } from '../principal/principal.js';
+import type { PrincipalBase, PrincipalIdentity } from '../principal/principal.js';
 import type { Provider } from '../providers/types.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
@@ -10,8 +10,7 @@ export interface VerifiedToken {
   /** The provider's key set: a cached verification is only as good as the keys behind it. */
   keySet: KeySet;
   kid: string | undefined;
-  subject: string;
-  clerkUserId: string | null;
+  identity: PrincipalIdentity;
   base: PrincipalBase;
   /** When the cache entry expires (the verifier's clock, ms): min(exp, maxTtl). Set when cached. */
   cachedUntil: number;

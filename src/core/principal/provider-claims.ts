@@ -1,0 +1,84 @@
+/** What a provider reads from a verified payload besides the subject: the principal's vendor fields. */
+import type { JsonObject } from '../token/decode.js';
+
+/** Who acts for the user (impersonation: Clerk, WorkOS and RFC 8693 `act`). */
+export interface Actor {
+  readonly sub: string;
+}
+
+/** One authentication factor as the vendor's claim lists it (Stytch's `authentication_factors` entries). */
+export type AuthenticationFactor = Readonly<Record<string, unknown>>;
+
+export interface ProviderClaims {
+  readonly roles: readonly string[];
+  readonly sessionId: string | null;
+  readonly organizationId: string | null;
+  readonly organizationSlug: string | null;
+  readonly organizationRole: string | null;
+  readonly permissions: readonly string[];
+  readonly features: readonly string[];
+  readonly entitlements: readonly string[];
+  readonly featureFlags: readonly string[];
+  readonly actor: Actor | null;
+  readonly authenticationFactors: readonly AuthenticationFactor[];
+}
+
+/** Words of a claim: a string split on `separator`, or the non-empty strings of a list. */
+export function words(value: unknown, separator: RegExp): string[] {
+  if (typeof value === 'string') return value.split(separator).filter((word) => word !== '');
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
+  return [];
+}
+
+/** The non-empty strings of a list claim (a single string counts as a list of one). */
+export function stringList(value: unknown): string[] {
+  return words(typeof value === 'string' ? [value] : value, /$^/);
+}
+
+export function nonEmptyString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function objectClaim(value: unknown): JsonObject | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+export function unique(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())];
+}
+
+/** `act: { sub }` (Clerk, WorkOS, RFC 8693): the impersonator, else null. */
+export function actorOf(payload: JsonObject): Actor | null {
+  const sub = nonEmptyString(objectClaim(payload.act)?.sub);
+  return sub === null ? null : { sub };
+}
+
+/** Every field empty: what a provider without the claim answers. */
+export const NO_CLAIMS: ProviderClaims = Object.freeze({
+  roles: [],
+  sessionId: null,
+  organizationId: null,
+  organizationSlug: null,
+  organizationRole: null,
+  permissions: [],
+  features: [],
+  entitlements: [],
+  featureFlags: [],
+  actor: null,
+  authenticationFactors: [],
+});
+
+/**
+ * A generic OIDC issuer's token: roles from `role`/`roles`/`org_role`, Auth0/WorkOS-style
+ * `org_id` and `permissions`, `sid`, `act`.
+ */
+export function readGenericClaims(payload: JsonObject): ProviderClaims {
+  return {
+    ...NO_CLAIMS,
+    roles: unique(words(payload.role, /\s+/), words(payload.roles, /\s+/), words(payload.org_role, /\s+/)),
+    sessionId: nonEmptyString(payload.sid),
+    organizationId: nonEmptyString(payload.org_id),
+    permissions: unique(words(payload.permissions, /\s+/)),
+    actor: actorOf(payload),
+  };
+}
