@@ -124,7 +124,8 @@ test('sessions.authenticateJwtLocal verifies a session JWT with no call to authe
   const local = await client.sessions.authenticateJwtLocal({ session_jwt: claimed.session_jwt });
   expect(authenticateCalls()).toBe(calls);
   expect(local).toMatchObject({ session_id: created.session.session_id, user_id: 'user_01STYTCH', roles: ['editor'] });
-  expect(local.custom_claims).toMatchObject({ plan: 'pro' });
+  // The SDK keeps every top-level claim it does not know as a custom claim: sid among them.
+  expect(local.custom_claims).toEqual({ plan: 'pro', sid: created.session.session_id });
   // The SDK rewrites expires_at through Date#toISOString (with milliseconds): the same instant.
   expect(Date.parse(local.expires_at!)).toBe(Date.parse(claimed.session.expires_at!));
   expect(local.started_at).toBe(claimed.session.started_at);
