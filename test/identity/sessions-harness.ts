@@ -31,6 +31,28 @@ export function basic(projectId: string, secret: string): string {
   return `Basic ${Buffer.from(`${projectId}:${secret}`).toString('base64')}`;
 }
 
+/** The document's path template for a sessions request, or undefined for other paths. */
+export function documentedPath(method: string, path: string): { method: 'get' | 'post'; template: string } | undefined {
+  if (method === 'GET' && path === '/v1/sessions') return { method: 'get', template: '/v1/sessions' };
+  if (method === 'GET' && /^\/v1\/sessions\/jwks\/[^/]+$/.test(path)) return { method: 'get', template: '/v1/sessions/jwks/{project_id}' };
+  if (method === 'POST' && ['/v1/sessions', '/v1/sessions/authenticate', '/v1/sessions/revoke', '/v1/sessions/verify'].includes(path)) return { method: 'post', template: path };
+  return undefined;
+}
+
+/** Express middleware keeping every sessions answer it sees, to check them all against the document. */
+function recordAnswers(answers: { method: string; path: string; status: number; headers: Record<string, string>; body: string }[]) {
+  return (req: express.Request, res: express.Response, next: () => void) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
+    res.end = ((...args: unknown[]) => {
+      const chunk = args[0];
+      const headers = Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
+      answers.push({ method: req.method, path: req.path, status: res.statusCode, headers, body: typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString() : '' });
+      return end(...args);
+    }) as typeof res.end;
+    next();
+  };
+}
+
 export interface SessionsRig {
   url: string;
   issuer: TestIssuer;
@@ -39,6 +61,8 @@ export interface SessionsRig {
   clock: { offsetMs: number };
   /** Requests seen, by "METHOD path". */
   calls: Map<string, number>;
+  /** Checks every sessions answer the server gave (also those to Stytch's SDK) against openapi/identity.json; returns how many. */
+  expectAllDocumented(): number;
   close(): Promise<void>;
 }
 
@@ -56,6 +80,8 @@ export async function startSessions(options: RigOptions = {}): Promise<SessionsR
     calls.set(key, (calls.get(key) ?? 0) + 1);
     next();
   });
+  const answers: Parameters<typeof recordAnswers>[0] = [];
+  app.use(recordAnswers(answers));
   app.use((req, res, next) => mounted.handler!(req, res, next));
   const running = await listen(createServer(app));
   const clock = { offsetMs: 0 };
@@ -81,6 +107,16 @@ export async function startSessions(options: RigOptions = {}): Promise<SessionsR
     service,
     clock,
     calls,
+    expectAllDocumented: () => {
+      let checked = 0;
+      for (const answer of answers) {
+        const documented = documentedPath(answer.method, answer.path);
+        if (documented === undefined) continue;
+        expectDocumented({ status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) }, documented.method, documented.template);
+        checked++;
+      }
+      return checked;
+    },
     close: async () => {
       service.close();
       await running.close();

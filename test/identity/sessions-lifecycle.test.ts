@@ -6,6 +6,7 @@ import { hasuraTemplate, memoryStore, memorySessions, oidc, tokenTemplates, type
 import { createIdentityService, identityKoa } from '../../src/identity';
 import { guardedApp } from '../helpers';
 import { decodeJwt, identityClient } from './harness';
+import { expectDocumented } from './api-document';
 import { basic, expectStytchError, PROJECT_ID, SECRET, sessionsClient, startSessions, VOUCHING_SECRET, type SessionsRig } from './sessions-harness';
 
 const API_KEY = 'svc_orders_5b3f0c2e9d4a47e1a6f8c0b2d7e9f1a3';
@@ -184,7 +185,9 @@ describe('one service', () => {
     app.use(identityKoa(rig.service));
     const created = await request(app.callback()).post('/v1/sessions').set('Authorization', basic(PROJECT_ID, VOUCHING_SECRET)).send({ user_id: 'user_01KOA' });
     expect(created.status).toBe(200);
+    expectDocumented(created, 'post', '/v1/sessions');
     const listed = await request(app.callback()).get('/v1/sessions?user_id=user_01KOA').set('Authorization', basic(PROJECT_ID, SECRET));
+    expectDocumented(listed, 'get', '/v1/sessions');
     expect(listed.body.sessions.map((session: { session_id: string }) => session.session_id)).toEqual([created.body.session.session_id]);
   });
 });
@@ -238,9 +241,11 @@ describe('configuration', () => {
     const { identityRouter } = await import('../../src/identity');
     app.use(identityRouter(service));
     const jwks = await request(app).get(`/v1/sessions/jwks/${PROJECT_ID}`);
+    expectDocumented(jwks, 'get', '/v1/sessions/jwks/{project_id}');
     expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toEqual(['new', 'old']);
-    const created = await request(app).post('/v1/sessions').set('Authorization', basic(PROJECT_ID, SECRET)).send({ token: 'x' });
-    expect(created.status).toBe(401);
+    const session = await request(app).post('/v1/sessions').set('Authorization', basic(PROJECT_ID, SECRET)).send({ token: 'x' });
+    expectDocumented(session, 'post', '/v1/sessions');
+    expect(session.status).toBe(401);
     service.close();
     const plain = express();
     plain.use(identityRouter({ ...base }));

@@ -20,6 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => rig.close());
 
+test('sessions.getJWKS answers the session keys, public members only', async () => {
+  const answer = await client.sessions.getJWKS({ project_id: PROJECT_ID });
+  expect(answer.status_code).toBe(200);
+  expect(answer.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) })]);
+  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) expect(answer.keys[0]).not.toHaveProperty(member);
+});
+
 const authenticateCalls = () => rig.calls.get('POST /v1/sessions/authenticate') ?? 0;
 
 /** A session made from an upstream WorkOS token of an editor in org_01ACME. */
@@ -178,4 +185,8 @@ test('a secret with only sessions:authenticate can authenticate but not revoke (
   const wrong = new stytch.Client({ project_id: 'project-test-other', secret: SECRET, env: `${rig.url}/` });
   expect(await wrong.sessions.get({ user_id: 'user_01STYTCH' }).catch((caught: unknown) => caught)).toMatchObject({ status_code: 401, error_type: 'unauthorized_credentials' });
   jest.restoreAllMocks();
+});
+
+test('every answer the SDK received is one openapi/identity.json declares', () => {
+  expect(rig.expectAllDocumented()).toBeGreaterThan(25);
 });
