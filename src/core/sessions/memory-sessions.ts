@@ -4,12 +4,16 @@ import type { RevocationTarget, SessionPatch, SessionRecordStore } from './recor
 
 const SWEEP_EVERY_WRITES = 256;
 
-/** Stores made by memorySessions(): a process-local key is fine with them (nothing else reads their JWTs). */
-const inProcessStores = new WeakSet<object>();
+/**
+ * Marks stores made by memorySessions(): a process-local signing key is fine with them (no other
+ * instance reads their JWTs). A registered symbol, so the mark is seen across the ESM and CommonJS
+ * builds and between entry points.
+ */
+const IN_PROCESS = Symbol.for('sessionguard.memorySessions');
 
 /** Whether a sessions store keeps its sessions in this process only. */
 export function isInProcessSessions(store: object): boolean {
-  return inProcessStores.has(store);
+  return (store as { [IN_PROCESS]?: unknown })[IN_PROCESS] === true;
 }
 
 /**
@@ -94,7 +98,5 @@ class MemorySessions implements SessionRecordStore {
 
 /** The in-process store of first-party sessions (tests, one process). Give `createIdentityService` a durable store to share sessions between instances. */
 export function memorySessions(): SessionRecordStore {
-  const store = new MemorySessions();
-  inProcessStores.add(store);
-  return store;
+  return Object.defineProperty(new MemorySessions(), IN_PROCESS, { value: true });
 }
