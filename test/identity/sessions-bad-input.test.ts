@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expectDocumented } from './api-document';
 import { basic, expectStytchError, PROJECT_ID, REFRESH_SECRET, SECRET, sessionsClient, startSessions, VOUCHING_SECRET, type SessionsRig } from './sessions-harness';
 
 let rig: SessionsRig;
@@ -185,6 +186,7 @@ describe('POST /v1/sessions, POST /v1/sessions/revoke, GET /v1/sessions', () => 
 
   test('a path with bad percent-encoding is a 400 of the service, not a 500', async () => {
     const res = await request(rig.url).get('/v1/sessions/jwks/%E0%A4%A');
+    expectDocumented(res, 'get', '/v1/sessions/jwks/{project_id}');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_request', reason: 'path_invalid' });
   });

@@ -159,6 +159,16 @@ describe('one service', () => {
     expect({ status: other.status, reason: other.body.reason }).toEqual({ status: 403, reason: 'session_mismatch' });
   });
 
+  test('a template can never give its tokens the session claim', async () => {
+    const greedy = tokenTemplates({
+      issuer: 'https://templates.sessionguard.test',
+      templates: [{ name: 'greedy', claims: () => ({ 'https://stytch.com/session': { id: 'session-forged', roles: ['admin'] }, plan: 'pro' }) }],
+    });
+    const { payload } = decodeJwt(await greedy.mint({ subject: 'user_01T', sessionId: 'session-1' } as never, 'greedy'));
+    expect(payload).toMatchObject({ plan: 'pro', sub: 'user_01T' });
+    expect(payload).not.toHaveProperty(['https://stytch.com/session']);
+  });
+
   test('a template token cannot start a session (kind_rejected) and never carries the session claim', async () => {
     const session = (await sessionsClient(rig.url).create({ user_id: 'user_01TPL' }, vouching)).body;
     const minted = await identityClient(rig.url).mint(session.session.session_id, 'custom_hasura', { auth: `Bearer ${session.session_jwt}` });
