@@ -28,6 +28,7 @@ describe('credentials', () => {
       await api.authenticate({ session_token: live.session_token }, { auth }),
       await api.revoke({ session_id: live.session.session_id }, { auth }),
       await api.list('?user_id=user_01BAD', { auth }),
+      await api.policy({ auth }),
     ]) {
       expectStytchError(res, 401, 'unauthorized_credentials', SECRET, live.session_token);
       expect(res.headers['www-authenticate']).toBe('Basic realm="sessions"');

@@ -33,7 +33,7 @@ export function basic(projectId: string, secret: string): string {
 
 /** The document's path template for a sessions request, or undefined for other paths. */
 export function documentedPath(method: string, path: string): { method: 'get' | 'post'; template: string } | undefined {
-  if (method === 'GET' && path === '/v1/sessions') return { method: 'get', template: '/v1/sessions' };
+  if (method === 'GET' && (path === '/v1/sessions' || path === '/v1/rbac/policy')) return { method: 'get', template: path };
   if (method === 'GET' && /^\/v1\/sessions\/jwks\/[^/]+$/.test(path)) return { method: 'get', template: '/v1/sessions/jwks/{project_id}' };
   if (method === 'POST' && ['/v1/sessions', '/v1/sessions/authenticate', '/v1/sessions/revoke', '/v1/sessions/verify'].includes(path)) return { method: 'post', template: path };
   return undefined;
@@ -150,6 +150,14 @@ export function sessionsClient(base: string, defaultAuth = basic(PROJECT_ID, SEC
       if (auth !== null) call = call.set('Authorization', auth);
       const res = await call;
       expectDocumented(res, 'get', '/v1/sessions');
+      return res;
+    },
+    async policy(options: Omit<SessionsCall, 'body'> = {}) {
+      let call = request(base).get('/v1/rbac/policy');
+      const auth = options.auth === undefined ? defaultAuth : options.auth;
+      if (auth !== null) call = call.set('Authorization', auth);
+      const res = await call;
+      expectDocumented(res, 'get', '/v1/rbac/policy');
       return res;
     },
     async projectJwks(projectId: string) {

@@ -144,6 +144,23 @@ test('sessions.authenticateJwtLocal verifies a session JWT with no call to authe
   expect(authenticateCalls()).toBe(calls);
 });
 
+test('sessions.authenticateJwtLocal runs an authorization_check locally with the policy it fetches: granted, refused', async () => {
+  const created = await newSession();
+  const calls = authenticateCalls();
+  const granted = await client.sessions.authenticateJwtLocal({ session_jwt: created.session_jwt, authorization_check: { resource_id: 'documents', action: 'write' } });
+  expect(granted.session_id).toBe(created.session.session_id);
+  const refused = await client.sessions
+    .authenticateJwtLocal({ session_jwt: created.session_jwt, authorization_check: { resource_id: 'billing', action: 'read' } })
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(stytch.ClientError);
+  expect(refused).toMatchObject({ code: 'invalid_permissions' });
+  expect(authenticateCalls()).toBe(calls);
+  expect(rig.calls.get('GET /v1/rbac/policy')).toBe(1);
+  const policy = await client.rbac.policy();
+  expect(policy.policy!.roles.map((role) => role.role_id)).toEqual(['viewer', 'editor', 'admin']);
+  expect(policy.policy!.roles[1]).toEqual({ role_id: 'editor', description: '', permissions: [{ resource_id: 'documents', actions: ['read', 'write'] }] });
+});
+
 test('sessions.get lists the user\'s live sessions; sessions.revoke ends one; then it is a 404 session_not_found', async () => {
   const created = await newSession({ sub: 'user_01REVOKE' });
   const other = await newSession({ sub: 'user_01REVOKE' });

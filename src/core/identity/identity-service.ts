@@ -109,6 +109,8 @@ export class IdentityService {
         return sessions.revoke(request);
       case 'sessions.list':
         return sessions.list(request);
+      case 'sessions.policy':
+        return sessions.policy(request);
       default:
         return sessions.projectJwks(route.projectId);
     }

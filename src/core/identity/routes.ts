@@ -7,6 +7,7 @@ export type IdentityRoute =
   | { name: 'sessions.authenticate' }
   | { name: 'sessions.revoke' }
   | { name: 'sessions.list' }
+  | { name: 'sessions.policy' }
   | { name: 'sessions.jwks'; projectId: string };
 
 const VERIFY_SESSION = /^\/v1\/sessions\/([^/]+)\/verify\/?$/;
@@ -36,6 +37,7 @@ export function matchIdentityRoute(method: string | undefined, path: string): Id
   if (method === 'GET' || method === 'HEAD') {
     if (path === '/.well-known/jwks.json') return { name: 'jwks' };
     if (path === '/v1/sessions' || path === '/v1/sessions/') return { name: 'sessions.list' };
+    if (path === '/v1/rbac/policy') return { name: 'sessions.policy' };
     const jwks = PROJECT_JWKS.exec(path);
     return jwks === null ? undefined : { name: 'sessions.jwks', projectId: segment(jwks[1]!) };
   }

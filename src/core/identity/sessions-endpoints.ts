@@ -3,6 +3,7 @@ import type { SessionVerifier } from '../verifier.js';
 import { decodeToken } from '../token/decode.js';
 import type { SubjectRef } from '../store/types.js';
 import type { SessionRecord } from '../sessions/model.js';
+import type { PolicyDocument } from '../sessions/policy.js';
 import { grantFromPrincipal, vouchedGrant } from '../sessions/upstream.js';
 import type { SessionGrant, SessionService } from '../sessions/session-service.js';
 import { sessionsErrors } from '../sessions/sessions-error.js';
@@ -26,6 +27,8 @@ export interface SessionsEndpointsContext {
   /** Names of OIDC providers: their users are named with their issuer in the status store. */
   oidcProviders: ReadonlySet<string>;
   readBody: (request: BodyRequest) => Promise<unknown>;
+  /** The RBAC policy as `GET /v1/rbac/policy` answers it. */
+  policy: PolicyDocument;
 }
 
 function grantAnswer(requestId: string, grant: SessionGrant): IdentityResponse {
@@ -92,6 +95,11 @@ export class SessionsEndpoints {
       const records: SessionRecord[] = await this.context.service.list(parseListQuery(request.url));
       return stytchOk(requestId, { sessions: records.map(sessionView) });
     });
+  }
+
+  /** GET /v1/rbac/policy: the policy authorization checks use, for Stytch's SDKs to check JWTs locally. */
+  policy(request: BodyRequest): Promise<IdentityResponse> {
+    return this.answer(request, 'sessions:authenticate', async (_scopes, requestId) => stytchOk(requestId, { policy: this.context.policy }));
   }
 
   /** GET /v1/sessions/jwks/{project_id}: the session keys only, without credentials. */

@@ -100,6 +100,7 @@ export class PreparedSessions {
       ownIssuers: new Set([this.resolved.issuer, ...(templates === undefined ? [] : [templates.issuer])]),
       oidcProviders: new Set(localProviders.filter((entry) => entry.kind === 'oidc').map((entry) => entry.name)),
       readBody,
+      policy: this.resolved.policy.document,
     });
   }
 }

@@ -22,15 +22,36 @@ function nonEmptyStrings(where: string, value: unknown): string[] {
   return [...(value as string[])];
 }
 
+/** The policy as Stytch's `GET /v1/rbac/policy` answers it (its SDKs read it for local authorization checks). */
+export interface PolicyDocument {
+  roles: { role_id: string; description: string; permissions: { resource_id: string; actions: string[] }[] }[];
+  resources: { resource_id: string; description: string; actions: string[] }[];
+  scopes: never[];
+}
+
 /** A checked policy: the roles granting an action on a resource. A Map, so a role named `__proto__` finds nothing. */
 export class CompiledPolicy {
+  /** A copy of the checked policy, for `GET /v1/rbac/policy`. */
+  readonly document: PolicyDocument;
+
   private constructor(
     private readonly grants: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
     private readonly resources: ReadonlySet<string> | undefined,
-  ) {}
+    policy: SessionPolicy | undefined,
+  ) {
+    this.document = {
+      roles: (policy?.roles ?? []).map((role) => ({
+        role_id: role.role_id,
+        description: role.description ?? '',
+        permissions: role.permissions.map((permission) => ({ resource_id: permission.resource_id, actions: [...permission.actions] })),
+      })),
+      resources: (policy?.resources ?? []).map((resource) => ({ resource_id: resource.resource_id, description: resource.description ?? '', actions: [...(resource.actions ?? [])] })),
+      scopes: [],
+    };
+  }
 
   static compile(policy: SessionPolicy | undefined): CompiledPolicy {
-    if (policy === undefined) return new CompiledPolicy(new Map(), undefined);
+    if (policy === undefined) return new CompiledPolicy(new Map(), undefined, undefined);
     if (typeof policy !== 'object' || policy === null || !Array.isArray(policy.roles)) fail('must be { roles: [{ role_id, permissions: [...] }], resources?: [...] }.');
     const grants = new Map<string, Map<string, Set<string>>>();
     for (const [index, role] of policy.roles.entries()) {
@@ -56,10 +77,11 @@ export class CompiledPolicy {
         if (typeof resource !== 'object' || resource === null || typeof resource.resource_id !== 'string' || resource.resource_id === '') {
           fail(`resources[${index}].resource_id must be a non-empty string.`);
         }
+        if (resource.actions !== undefined) nonEmptyStrings(`resources[${index}].actions`, resource.actions);
         return resource.resource_id;
       }));
     }
-    return new CompiledPolicy(grants, resources);
+    return new CompiledPolicy(grants, resources, policy);
   }
 
   /** The session's roles, in its order, that grant the action; empty when none does (an unknown resource included). */
