@@ -79,6 +79,7 @@ describe('policy', () => {
     [{ roles: [{ role_id: 'a', permissions: [] }, { role_id: 'a', permissions: [] }] }, /listed twice/],
     [{ roles: [{ role_id: 'a', permissions: [{ resource_id: 'r', actions: [''] }] }] }, /actions must be a list/],
     [{ roles: [], resources: [{ actions: [] }] }, /resources\[0\]/],
+    [{ roles: [{ role_id: 'a', permissions: [{ resource_id: 'secrets', actions: ['read'] }] }], resources: [{ resource_id: 'documents', actions: ['read'] }] }, /which resources does not list/],
   ])('a malformed policy fails at start-up: %j', (input, message) => {
     expect(() => CompiledPolicy.compile(input as never)).toThrow(message);
   });

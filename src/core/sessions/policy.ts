@@ -81,6 +81,12 @@ export class CompiledPolicy {
         return resource.resource_id;
       }));
     }
+    // As Stytch requires: a role grants only listed resources, so a local check by Stytch's SDKs agrees with ours.
+    for (const [role, byResource] of grants) {
+      for (const resource of byResource.keys()) {
+        if (resources !== undefined && !resources.has(resource)) fail(`the role "${role}" grants "${resource}", which resources does not list.`);
+      }
+    }
     return new CompiledPolicy(grants, resources, policy);
   }
 
