@@ -19,7 +19,15 @@ export { tokenTemplates, TokenTemplates, type TokenTemplate, type TokenTemplates
 export { hasuraTemplate, HASURA_CLAIMS_NAMESPACE, type HasuraTemplateOptions } from './core/templates/hasura.js';
 export type { SigningAlgorithm, SigningKeyInput, PrivateJwk } from './core/templates/signing-key.js';
 export type { GetTokenOptions, TemplateMinter } from './core/principal/principal.js';
-export { IdentityService, type IdentityServiceOptions, type IdentityResponse } from './core/identity/identity-service.js';
+export { IdentityService, createIdentityService, type IdentityServiceOptions, type IdentityResponse } from './core/identity/identity-service.js';
+export { memorySessions } from './core/sessions/memory-sessions.js';
+export { applySessionPatch } from './core/sessions/apply-patch.js';
+export { hashSessionToken } from './core/sessions/tokens.js';
+export type { SessionRecordStore, SessionPatch, RevocationTarget } from './core/sessions/record-store.js';
+export type { SessionRecord, UpstreamGrant, AuthenticationFactor as SessionAuthenticationFactor, JsonValue } from './core/sessions/model.js';
+export type { ClaimsPatch } from './core/sessions/custom-claims.js';
+export type { SessionsOptions, ProjectSecret, SessionSigningKey } from './core/sessions/sessions-options.js';
+export type { SessionPolicy, AuthorizationCheck } from './core/sessions/policy.js';
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from './core/identity/service-auth.js';
 export { toVerifyResponse, type VerifyResponseBody } from './core/principal/verify-response.js';
 export type { RbacOptions, RbacPermission, RequiredPermission, StytchRbacPolicy } from './core/guards/rbac.js';

@@ -6,15 +6,18 @@
  *
  * - the issuer (sessionguard/testing) plays WorkOS: real keys, a JWKS on 127.0.0.1;
  * - service B is the identity service: identityRouter() with an API key and a Hasura template;
- * - service A verifies through B (remote mode) and asks B for a Hasura token for its caller.
+ * - service A verifies through B (remote mode) and asks B for a Hasura token for its caller;
+ * - B also runs first-party sessions in Stytch's dialect: created from the upstream token, then
+ *   authenticated, refreshed, extended, given custom claims, checked against a policy and revoked.
  *
  * In your app, import from 'sessionguard', 'sessionguard/express' and 'sessionguard/identity'.
  */
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { remote, hasuraTemplate, tokenTemplates } from '../../src/index.js';
+import { remote, hasuraTemplate, memorySessions, tokenTemplates } from '../../src/index.js';
 import { sessionGuard } from '../../src/express/index.js';
-import { identityRouter } from '../../src/identity/index.js';
+import { createIdentityService, identityRouter } from '../../src/identity/index.js';
+import { demoSession, printSessionsCurls, PROJECT_ID, PROJECT_SECRET, runSessionsRoundTrip, SESSIONS_POLICY } from './sessions-demo.js';
 import { createTestIssuer } from '../../src/testing/index.js';
 
 const SERVICE_A_KEY = 'svc_orders_5b3f0c2e9d4a47e1a6f8c0b2d7e9f1a3'; // in production: from your secret store
@@ -29,15 +32,18 @@ async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   const issuer = await createTestIssuer({ kind: 'workos' });
 
-  // Service B: the identity service, three lines of configuration.
+  // Only so the demo can hand you an already expired session JWT to refresh: its clock can be moved back.
+  let clockOffsetMs = 0;
+  // Service B: the identity service.
   const identity = express();
-  identity.use(
-    identityRouter({
-      providers: [issuer.provider()],
-      serviceAuth: { apiKeys: [{ name: 'orders', key: SERVICE_A_KEY, scopes: ['sessions:verify'] }] },
-      templates: tokenTemplates({ issuer: 'https://identity.example.test', templates: [hasuraTemplate()] }),
-    }),
-  );
+  const service = createIdentityService({
+    providers: [issuer.provider()],
+    serviceAuth: { apiKeys: [{ name: 'orders', key: SERVICE_A_KEY, scopes: ['sessions:verify'] }] },
+    templates: tokenTemplates({ issuer: 'https://identity.example.test', templates: [hasuraTemplate()] }),
+    sessions: { store: memorySessions(), issuer: 'https://sessions.example.test', projectId: PROJECT_ID, secrets: [PROJECT_SECRET], policy: SESSIONS_POLICY },
+    clock: () => Date.now() + clockOffsetMs,
+  });
+  identity.use(identityRouter(service));
   const identityUrl = await listen(identity, once ? 0 : 4000);
 
   // Service A: delegates verification to B, keeps its verdicts until the token's exp (30 s at most).
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
   });
   const ordersUrl = await listen(orders, once ? 0 : 4001);
 
-  const token = await issuer.sessionToken({ sub: 'user_01EXAMPLE', expiresIn: 3600, claims: { permissions: ['orders:read'] } });
+  const token = await issuer.sessionToken({ sub: 'user_01EXAMPLE', expiresIn: 3600, claims: { permissions: ['orders:read'], role: 'editor' } });
+  clockOffsetMs = -10 * 60_000;
+  const upstreamThen = await issuer.sessionToken({ sub: 'user_01EXAMPLE', issuedAt: -600, claims: { role: 'editor' } });
+  const expired = await demoSession(identityUrl, upstreamThen).finally(() => (clockOffsetMs = 0));
   if (once) {
     const seen = await (await fetch(`${ordersUrl}/orders`, { headers: { authorization: `Bearer ${token}` } })).json();
     const hasura = (await (await fetch(`${ordersUrl}/hasura-token`, { headers: { authorization: `Bearer ${token}` } })).json()) as { jwt: string };
@@ -65,6 +74,7 @@ async function main(): Promise<void> {
     console.log('A saw:', seen);
     console.log('Hasura claims:', JSON.parse(Buffer.from(hasura.jwt.split('.')[1]!, 'base64url').toString())['https://hasura.io/jwt/claims']);
     console.log('A rejected a bad token:', rejected.status, await rejected.json());
+    await runSessionsRoundTrip(identityUrl, token, expired.jwt);
     await issuer.close();
     process.exit(0);
   }
@@ -74,6 +84,8 @@ async function main(): Promise<void> {
   console.log(`curl -s ${ordersUrl}/hasura-token -H "Authorization: Bearer $TOKEN"`);
   console.log(`curl -s -X POST ${identityUrl}/v1/sessions/verify -H "Authorization: Bearer ${SERVICE_A_KEY}" -H "Content-Type: application/json" -d "{\\"token\\":\\"$TOKEN\\"}"`);
   console.log(`curl -s ${identityUrl}/.well-known/jwks.json`);
+  const live = await demoSession(identityUrl, token);
+  printSessionsCurls(identityUrl, live.token, expired.jwt);
 }
 
 void main();

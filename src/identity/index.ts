@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IdentityService, type IdentityResponse, type IdentityServiceOptions } from '../core/identity/identity-service.js';
+import { IdentityService, createIdentityService, type IdentityResponse, type IdentityServiceOptions } from '../core/identity/identity-service.js';
 
 /** Writes an identity answer on a Node response; a body refused for its size is not read on: the connection closes. */
 function write(req: IncomingMessage, res: ServerResponse, response: IdentityResponse): void {
@@ -67,7 +67,12 @@ export function identityKoa(options: IdentityServiceOptions | IdentityService): 
   return Object.defineProperty(middleware, 'service', { value: service }) as typeof middleware & { readonly service: IdentityService };
 }
 
-export { IdentityService, type IdentityResponse, type IdentityServiceOptions };
+export { IdentityService, createIdentityService, type IdentityResponse, type IdentityServiceOptions };
+export { memorySessions } from '../core/sessions/memory-sessions.js';
+export type { SessionRecordStore, SessionPatch, RevocationTarget } from '../core/sessions/record-store.js';
+export type { SessionRecord } from '../core/sessions/model.js';
+export type { SessionsOptions, ProjectSecret, SessionSigningKey } from '../core/sessions/sessions-options.js';
+export type { SessionPolicy, AuthorizationCheck } from '../core/sessions/policy.js';
 export type { ServiceAuthOptions, ServiceApiKey, ServiceCaller } from '../core/identity/service-auth.js';
 export type { VerifyResponseBody } from '../core/principal/verify-response.js';
 export { tokenTemplates, TokenTemplates, type TokenTemplate, type TokenTemplatesOptions } from '../core/templates/token-templates.js';

@@ -63,6 +63,11 @@ test('the same check refuses a broken document', () => {
 test('the document declares every endpoint, the service scopes and the seed response schema', () => {
   expect(Object.keys(apiDocument.paths).sort()).toEqual([
     '/.well-known/jwks.json',
+    '/v1/rbac/policy',
+    '/v1/sessions',
+    '/v1/sessions/authenticate',
+    '/v1/sessions/jwks/{project_id}',
+    '/v1/sessions/revoke',
     '/v1/sessions/verify',
     '/v1/sessions/{session_id}/tokens/{template_name}',
     '/v1/sessions/{session_id}/verify',
@@ -77,6 +82,13 @@ test('the document declares every endpoint, the service scopes and the seed resp
     { sessionBearer: [] },
     { serviceBearer: ['sessions:tokens'] },
   ]);
+  expect(doc.paths['/v1/sessions']!.post!.security).toEqual([{ projectBasic: ['sessions:create'] }]);
+  expect(doc.paths['/v1/sessions']!.get!.security).toEqual([{ projectBasic: ['sessions:list'] }]);
+  expect(doc.paths['/v1/sessions/authenticate']!.post!.security).toEqual([{ projectBasic: ['sessions:authenticate'] }]);
+  expect(doc.paths['/v1/sessions/revoke']!.post!.security).toEqual([{ projectBasic: ['sessions:revoke'] }]);
+  expect(doc.paths['/v1/sessions/jwks/{project_id}']!.get!.security).toEqual([]);
+  expect(doc.paths['/v1/rbac/policy']!.get!.security).toEqual([{ projectBasic: ['sessions:authenticate'] }]);
+  expect(doc.components.schemas.StytchError!.required).toEqual(['status_code', 'request_id', 'error_type', 'error_message', 'error_url']);
   const verified = doc.components.schemas.VerifiedSession!;
   expect(verified.required).toEqual([
     'subject', 'type', 'brand_id', 'workos_user_id', 'clerk_user_id', 'scope', 'session_id', 'roles', 'organization_id',

@@ -8,9 +8,18 @@ import { isTemplateLifetime, MAX_TEMPLATE_LIFETIME_SECONDS, MIN_TEMPLATE_LIFETIM
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody, type BodyRequest } from './json-body.js';
 import { ServiceAuthenticator, type ServiceAuthOptions } from './service-auth.js';
 import { toVerifyResponse } from '../principal/verify-response.js';
-import { BadPathError, matchIdentityRoute } from './routes.js';
+import { BadPathError, matchIdentityRoute, type IdentityRoute } from './routes.js';
+import { isObject, json, type IdentityResponse } from './response.js';
+import { PreparedSessions } from './sessions-setup.js';
+import type { SessionsEndpoints } from './sessions-endpoints.js';
+import type { SessionsOptions } from '../sessions/sessions-options.js';
+import type { JsonWebKeySet } from '../jwk.js';
+
+export type { IdentityResponse } from './response.js';
 
 export interface IdentityServiceOptions extends SessionGuardOptions {
+  /** First-party sessions: the service issues, extends, refreshes and revokes sessions of its own. */
+  sessions?: SessionsOptions;
   /** How calling services authenticate (required: every verify call comes from a service). */
   serviceAuth: ServiceAuthOptions;
   /** Template tokens served at /v1/sessions/{id}/tokens/{name}, with their keys at /.well-known/jwks.json. */
@@ -19,20 +28,6 @@ export interface IdentityServiceOptions extends SessionGuardOptions {
   maxBodyBytes?: number;
 }
 
-/** An HTTP answer, written as is by the framework adapter. */
-export interface IdentityResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function json(status: number, value: unknown, cacheControl = 'no-store'): IdentityResponse {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': cacheControl }, body: JSON.stringify(value) };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Only the Authorization header: the identity service never reads a browser cookie. */
 function authorizationOnly(request: RequestLike): RequestLike {
@@ -51,13 +46,16 @@ function authorizationOnly(request: RequestLike): RequestLike {
 export class IdentityService {
   readonly verifier: SessionVerifier;
   readonly templates: TokenTemplates | undefined;
+  /** The first-party sessions' endpoints, when `sessions` is configured. */
+  readonly sessions: SessionsEndpoints | undefined;
+  private readonly sessionKeys: JsonWebKeySet | undefined;
   private readonly callers: ServiceAuthenticator;
   private readonly maxBodyBytes: number;
 
   constructor(options: IdentityServiceOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('sessionguard: identityRouter(): options are required: { providers, serviceAuth }.');
-    assertKnownKeys('identityRouter()', options, [...SESSION_GUARD_KEYS, 'serviceAuth', 'maxBodyBytes']);
-    const { serviceAuth, maxBodyBytes, ...guardOptions } = options;
+    assertKnownKeys('identityRouter()', options, [...SESSION_GUARD_KEYS, 'serviceAuth', 'maxBodyBytes', 'sessions']);
+    const { serviceAuth, maxBodyBytes, sessions: sessionsOptions, ...guardOptions } = options;
     const sessionIssuers = new Set(guardOptions.providers?.flatMap((provider) => provider.issuers) ?? []);
     for (const provider of serviceAuth?.providers ?? []) {
       // A session token must never pass as a service credential, nor the reverse.
@@ -65,13 +63,16 @@ export class IdentityService {
         throw new TypeError(`sessionguard: identityRouter(): the service issuer of "${provider.name}" is also a session provider's; give service tokens their own issuer.`);
       }
     }
-    this.verifier = new SessionVerifier(guardOptions);
+    const prepared = sessionsOptions === undefined ? undefined : new PreparedSessions(sessionsOptions, options.templates);
+    this.verifier = new SessionVerifier(prepared === undefined ? guardOptions : prepared.guardOptions(guardOptions));
     this.templates = options.templates;
     this.callers = new ServiceAuthenticator(serviceAuth, this.verifier.errors, { realm: options.realm, clock: options.clock, onEvent: options.onEvent });
     if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024)) {
       throw new TypeError('sessionguard: identityRouter(): maxBodyBytes must be a whole number from 1024 to 1048576.');
     }
     this.maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.sessions = prepared?.endpoints(this.verifier, guardOptions, this.templates, (request) => this.body(request));
+    this.sessionKeys = prepared?.jwts.jwks();
   }
 
   /**
@@ -88,9 +89,34 @@ export class IdentityService {
       return this.failure(this.verifier.errors.invalidRequest('path_invalid', 'The request path is not valid percent-encoding.'));
     }
     if (route === undefined) return undefined;
-    if (route.name === 'jwks') return this.jwks();
-    if (route.name === 'verify') return this.verifySession(request, route.sessionId);
-    return this.createToken(request, route.sessionId, route.templateName);
+    switch (route.name) {
+      case 'jwks':
+        return this.jwks();
+      case 'verify':
+        return this.verifySession(request, route.sessionId);
+      case 'token':
+        return this.createToken(request, route.sessionId, route.templateName);
+      default:
+        return this.sessions === undefined ? undefined : this.sessionRoute(request, route);
+    }
+  }
+
+  private sessionRoute(request: BodyRequest, route: Exclude<IdentityRoute, { name: 'jwks' | 'verify' | 'token' }>): Promise<IdentityResponse> | IdentityResponse {
+    const sessions = this.sessions!;
+    switch (route.name) {
+      case 'sessions.create':
+        return sessions.create(request);
+      case 'sessions.authenticate':
+        return sessions.authenticate(request);
+      case 'sessions.revoke':
+        return sessions.revoke(request);
+      case 'sessions.list':
+        return sessions.list(request);
+      case 'sessions.policy':
+        return sessions.policy(request);
+      default:
+        return sessions.projectJwks(route.projectId);
+    }
   }
 
   /** POST /v1/sessions/verify and, with a session id, POST /v1/sessions/{session_id}/verify. */
@@ -138,10 +164,12 @@ export class IdentityService {
     }
   }
 
-  /** GET /.well-known/jwks.json: the public keys of template tokens. */
+  /** GET /.well-known/jwks.json: the public keys of template tokens and session JWTs together. */
   jwks(): IdentityResponse {
-    if (this.templates === undefined) return this.failure(this.verifier.errors.notFound('templates_disabled', 'This identity service has no JWT templates.'));
-    return json(200, this.templates.jwks(), 'public, max-age=300');
+    if (this.templates === undefined && this.sessionKeys === undefined) {
+      return this.failure(this.verifier.errors.notFound('templates_disabled', 'This identity service has no JWT templates.'));
+    }
+    return json(200, { keys: [...(this.templates?.jwks().keys ?? []), ...(this.sessionKeys?.keys ?? [])] }, 'public, max-age=300');
   }
 
   close(): void {
@@ -181,4 +209,9 @@ export class IdentityService {
   private failure(error: unknown): IdentityResponse {
     return toHttpResponse(this.verifier.reject(error));
   }
+}
+
+/** The identity service, with first-party sessions when `sessions` is given: mount it with identityRouter(service) or identityKoa(service). */
+export function createIdentityService(options: IdentityServiceOptions): IdentityService {
+  return new IdentityService(options);
 }

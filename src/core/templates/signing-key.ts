@@ -26,8 +26,9 @@ export interface SigningKey {
   readonly publicJwk: Readonly<PublicJwk>;
 }
 
-function fail(message: string): never {
-  throw new TypeError(`sessionguard: tokenTemplates(): ${message}`);
+/** `where` names the configuration a key error is about: tokenTemplates() or the sessions' signingKeys. */
+function fail(where: string, message: string): never {
+  throw new TypeError(`sessionguard: ${where}: ${message}`);
 }
 
 /** RFC 7638 thumbprint: SHA-256 of the required members in lexicographic order. */
@@ -37,17 +38,17 @@ function thumbprint(jwk: PublicJwk): string {
   return sha256(canonical, 'base64url');
 }
 
-function toPrivateKey(input: KeyObject | string | PrivateJwk): KeyObject {
+function toPrivateKey(input: KeyObject | string | PrivateJwk, where: string): KeyObject {
   try {
     if (typeof input === 'string') return createPrivateKey({ key: input.replace(/\\n/g, '\n'), format: 'pem' });
     if (input instanceof KeyObject) {
-      if (input.type !== 'private') fail('signingKey.privateKey must be a private key.');
+      if (input.type !== 'private') fail(where, 'signingKey.privateKey must be a private key.');
       return input;
     }
     return createPrivateKey({ key: input as JsonWebKey, format: 'jwk' });
   } catch (error) {
     if (error instanceof TypeError && error.message.startsWith('sessionguard:')) throw error;
-    return fail('signingKey.privateKey is not a valid private key (PKCS#8 PEM, private JWK or KeyObject).');
+    return fail(where, 'signingKey.privateKey is not a valid private key (PKCS#8 PEM, private JWK or KeyObject).');
   }
 }
 
@@ -56,7 +57,7 @@ function publicJwkOf(privateKey: KeyObject): PublicJwk {
 }
 
 /** Imports the configured key, or generates a fresh one for `alg` (its public half is published in the JWKS). */
-export function loadSigningKey(input: SigningKeyInput | undefined, generateAlg: SigningAlgorithm): SigningKey {
+export function loadSigningKey(input: SigningKeyInput | undefined, generateAlg: SigningAlgorithm, where = 'tokenTemplates()'): SigningKey {
   let privateKey: KeyObject;
   let alg: SigningAlgorithm | undefined = input?.alg;
   if (input === undefined) {
@@ -65,18 +66,18 @@ export function loadSigningKey(input: SigningKeyInput | undefined, generateAlg: 
     else if (generateAlg === 'ES384') privateKey = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
     else if (generateAlg === 'EdDSA') privateKey = generateKeyPairSync('ed25519').privateKey;
     else if (generateAlg === 'RS256' || generateAlg === 'PS256') privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    else return fail(`alg must be one of ES256, ES384, EdDSA, RS256, PS256 (got "${String(generateAlg)}").`);
+    else return fail(where, `alg must be one of ES256, ES384, EdDSA, RS256, PS256 (got "${String(generateAlg)}").`);
   } else {
-    if (typeof input !== 'object' || input === null) fail('signingKey must be { privateKey, kid?, alg? }.');
-    privateKey = toPrivateKey(input.privateKey);
+    if (typeof input !== 'object' || input === null) fail(where, 'signingKey must be { privateKey, kid?, alg? }.');
+    privateKey = toPrivateKey(input.privateKey, where);
   }
   const jwk = publicJwkOf(privateKey);
   const usable = signingAlgorithmsFor(jwk) as SigningAlgorithm[];
-  if (usable.length === 0) fail('the signing key must be an EC P-256/P-384, Ed25519 or RSA key.');
+  if (usable.length === 0) fail(where, 'the signing key must be an EC P-256/P-384, Ed25519 or RSA key.');
   alg ??= usable[0]!;
-  if (!usable.includes(alg)) fail(`a ${jwk.kty} ${jwk.crv ?? ''} key cannot sign ${alg}.`);
-  if (jwk.kty === 'RSA' && Buffer.from(jwk.n ?? '', 'base64url').length < 256) fail('RSA signing keys must have at least 2048 bits.');
+  if (!usable.includes(alg)) fail(where, `a ${jwk.kty} ${jwk.crv ?? ''} key cannot sign ${alg}.`);
+  if (jwk.kty === 'RSA' && Buffer.from(jwk.n ?? '', 'base64url').length < 256) fail(where, 'RSA signing keys must have at least 2048 bits.');
   const kid = input?.kid ?? thumbprint(jwk);
-  if (typeof kid !== 'string' || kid === '') fail('signingKey.kid must be a non-empty string.');
+  if (typeof kid !== 'string' || kid === '') fail(where, 'signingKey.kid must be a non-empty string.');
   return Object.freeze({ alg, kid, privateKey, publicJwk: Object.freeze({ ...jwk, kid, alg, use: 'sig' }) });
 }

@@ -14,8 +14,8 @@ export const MIN_TEMPLATE_LIFETIME_SECONDS = 30;
 export const MAX_TEMPLATE_LIFETIME_SECONDS = 315_360_000;
 const DEFAULT_TEMPLATE_LIFETIME_SECONDS = 60;
 
-/** Claims the minter sets itself; a template cannot override them. */
-const RESERVED_CLAIMS = ['iss', 'sub', 'sid', 'iat', 'nbf', 'exp', 'jti'] as const;
+/** Claims the minter sets itself; a template cannot override them, nor pass as a first-party session JWT. */
+const RESERVED_CLAIMS = ['iss', 'sub', 'sid', 'iat', 'nbf', 'exp', 'jti', 'https://stytch.com/session'] as const;
 
 /** A named JWT template, as Clerk's dashboard templates, but configured in code. */
 export interface TokenTemplate {
