@@ -9,7 +9,11 @@ export type { SessionStore, SubjectRef, SuspendOptions, RevokeOptions, Revocatio
 export type { SessionPrincipal } from './core/principal/principal.js';
 export type { AccountStatus } from './core/session/account-status.js';
 export type { Credentials, FetchRequestLike, NodeRequestLike, RequestLike } from './core/request/credentials.js';
-export type { SessionEvent, SessionEventListener } from './core/events.js';
+export type { SessionEvent, SessionEventListener, RequestFields } from './core/events.js';
+export type { SessionLogger, LogKind } from './core/reporting.js';
+export type { OnError, ErrorBodyShaper } from './core/respond.js';
+export { HookFailure, type HookName } from './core/hook-failure.js';
+export { DeadlineError } from './core/deadline.js';
 export { SessionError, isSessionError, toHttpResponse, type HttpErrorResponse, type SessionErrorBody, type SessionErrorCode } from './core/errors.js';
 export { MAX_TOKEN_BYTES } from './core/token/decode.js';
 export { remote, type RemoteProviderOptions, type RemoteProvider, type RemoteCredentials } from './core/remote/remote-provider.js';
