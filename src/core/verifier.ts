@@ -1,4 +1,4 @@
-import { ErrorFactory, type SessionError } from './errors.js';
+import { ErrorFactory, type HttpErrorResponse, type SessionError } from './errors.js';
 import { brandClass, SESSION_VERIFIER_BRAND } from './brand.js';
 import type { SessionEventListener } from './events.js';
 import { Reporter } from './reporting.js';
@@ -165,6 +165,11 @@ export class SessionVerifier {
   /** The app's getToken when set (the only source then), else the Authorization header, then the cookie. */
   private findCredentials(request: RequestLike): Credentials | undefined {
     return findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
+  }
+
+  /** A rejection as this verifier answers it (its errorBody and errorContentType), for route handlers and adapters of your own. */
+  errorResponse(error: SessionError, request: RequestLike): HttpErrorResponse {
+    return this.guardContext.responder!.response(error, request);
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */

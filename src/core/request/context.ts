@@ -6,7 +6,7 @@ export interface RequestFields {
   method?: string;
   /** The path, without its query string (which may hold secrets). */
   path?: string;
-  /** The request id from the `requestIdHeader` header, when it is a sane one. */
+  /** The request id from the `requestIdHeader` header (else the `id` a request logger set on the request), when it is a sane one. */
   requestId?: string;
 }
 
@@ -61,7 +61,10 @@ export function requestFields(request: RequestLike | undefined, requestIdHeader:
   const target = request as { originalUrl?: unknown; url?: unknown };
   const path = pathOf(target.originalUrl ?? target.url);
   if (path !== undefined) fields.path = path;
-  const id = headerValue(request, requestIdHeader);
+  // Without the header, an id the app's request logger already gave the Node request (pino-http, express-request-id).
+  let id = headerValue(request, requestIdHeader);
+  if (id === undefined) id = (request as { id?: unknown }).id;
+  if (typeof id === 'number' && Number.isSafeInteger(id)) id = String(id);
   if (typeof id === 'string' && id.length <= MAX_REQUEST_ID && VISIBLE_ASCII.test(id)) fields.requestId = id;
   return fields;
 }
