@@ -1,6 +1,5 @@
 import { ErrorFactory, type HttpErrorResponse, type SessionError } from './errors.js';
 import { brandClass, SESSION_VERIFIER_BRAND } from './brand.js';
-import type { SessionEventListener } from './events.js';
 import { Reporter } from './reporting.js';
 import { ErrorResponder } from './respond.js';
 import { reportRejection, toSessionError } from './rejections.js';
@@ -45,8 +44,7 @@ export class SessionVerifier {
   private readonly tokenCache: TokenCache | undefined;
   private readonly legacyUsers: LegacyUsers;
   private readonly sessionChecks: SessionChecks | undefined;
-  private readonly emit: SessionEventListener | undefined;
-  /** Events, and the log lines a user must not miss. */
+  /** Events (`emit`: the app's onEvent, undefined without one), and the log lines a user must not miss. */
   private readonly reporter: Reporter;
   private readonly now: () => number;
   private readonly unsubscribe: (() => void) | undefined;
@@ -61,7 +59,6 @@ export class SessionVerifier {
     this.errors = new ErrorFactory(settings.realm);
     const now = (this.now = options.clock ?? Date.now);
     const reporter = (this.reporter = new Reporter(options.onEvent, options.logger, now));
-    this.emit = reporter.emit;
     // Rare events (key fetches, store reads, status lookups) go through the reporter, which logs the failures.
     const emit = reporter.report;
     const rbac = options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac);
@@ -118,7 +115,7 @@ export class SessionVerifier {
 
   /** Finds the token on a request; undefined when there is none. Throws 400s for ambiguous requests. */
   extract(request: RequestLike): Credentials | undefined {
-    const found = this.findCredentials(request);
+    const found = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
     if (found === undefined) return undefined;
     assertSingleCredential(found, this.errors);
     // A plain object with every field its own: the hot path's credentials read the method only when asked.
@@ -146,7 +143,7 @@ export class SessionVerifier {
     let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
       // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
-      credentials = this.findCredentials(request);
+      credentials = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
       if (credentials === undefined) {
         if (optional) return undefined;
         throw this.errors.missingToken();
@@ -160,11 +157,6 @@ export class SessionVerifier {
     return outcome.catch((error: unknown) => {
       throw this.reject(error, found, request);
     });
-  }
-
-  /** The app's getToken when set (the only source then), else the Authorization header, then the cookie. */
-  private findCredentials(request: RequestLike): Credentials | undefined {
-    return findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
   }
 
   /** A rejection as this verifier answers it (its errorBody and errorContentType), for route handlers and adapters of your own. */
@@ -199,7 +191,7 @@ export class SessionVerifier {
     const now = this.now();
     const found = cache.lookup(token, connection, now);
     if (found.hit === undefined) return this.verifyThenAuthorize(credentials, found.cacheKey, request);
-    this.emit?.({ type: 'token_cache', provider: found.hit.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
+    this.reporter.emit?.({ type: 'token_cache', provider: found.hit.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
     return this.authorize(credentials, found.hit, now);
   }
 
@@ -220,7 +212,7 @@ export class SessionVerifier {
     if (kindProblem !== undefined) throw this.errors.invalidToken(kindProblem, 'The token is not a session token.');
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
-    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.settings.requestIdHeader) });
+    if (this.tokenCache !== undefined) this.reporter.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.settings.requestIdHeader) });
 
     const keySet = this.providers.keySetOf(provider);
     try {
