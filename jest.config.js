@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // jose 6 ships ESM only: let ts-jest turn it (and our TypeScript) into CommonJS for jest.
   transform: {
+    // The NestJS example uses legacy decorators (first match wins; type-checked by examples/nestjs/tsconfig.json).
+    '/examples/nestjs/.+\\.ts$': '<rootDir>/test/support/legacy-decorators-transform.js',
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],

@@ -4,16 +4,21 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { sessionGuard, type SessionGuardMiddleware } from '../src/express';
 import type { SessionGuardOptions } from '../src';
+import { collectingLogger, type LoggedLine } from './support/logger';
 
-/** An Express app guarded app-wide, echoing the principal. */
-export function guardedApp(options: SessionGuardOptions): { app: Express; guard: SessionGuardMiddleware } {
+/**
+ * An Express app guarded app-wide, echoing the principal. What the guard logs (failing hooks,
+ * key hosts, stores) is kept in `logged` for the test to assert; pass `logger` to see it elsewhere.
+ */
+export function guardedApp(options: SessionGuardOptions): { app: Express; guard: SessionGuardMiddleware; logged: LoggedLine[] } {
   const app = express();
-  const guard = sessionGuard(options);
+  const logger = collectingLogger();
+  const guard = sessionGuard('logger' in options ? options : { ...options, logger });
   app.get('/public', (_req, res) => res.json({ ok: true }));
   app.get('/feed', guard.optional(), (req, res) => res.json({ auth: req.auth ?? null }));
   app.use(guard);
   app.all('/me', (req, res) => res.json(req.auth));
-  return { app, guard };
+  return { app, guard, logged: logger.lines };
 }
 
 type ErrorResponse = { status: number; headers: Record<string, string>; body: Record<string, unknown>; text: string };

@@ -32,6 +32,10 @@ export interface SessionErrorInit {
   reason?: string;
   suspendedUntil?: string;
   headers?: Record<string, string>;
+  /** What made a 503 (the app's failing hook, a missed deadline): kept for the app's logs, never sent. */
+  cause?: unknown;
+  /** With `onError: 'next'`: the body sessionguard would have sent. */
+  body?: unknown;
 }
 
 /**
@@ -45,19 +49,29 @@ export class SessionError extends Error {
   readonly reason: string | undefined;
   readonly suspendedUntil: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  /** With `onError: 'next'`: the body sessionguard would have sent (errorBody's shape, or toJSON()); the app writes its own. */
+  readonly body: unknown;
+  /** For Koa's error handling: the message is meant for the client (it is the body's `message`). */
+  readonly expose = true;
 
   constructor(init: SessionErrorInit) {
-    super(init.message);
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.error = init.error;
     this.reason = init.reason;
     this.suspendedUntil = init.suspendedUntil;
     this.headers = Object.freeze({ ...(init.headers ?? {}) });
+    this.body = init.body;
+  }
+
+  /** The status under the name Fastify's (and http-errors') error handling reads. */
+  get statusCode(): number {
+    return this.status;
   }
 
   /** The same rejection with another reason (status, message and headers kept). */
   withReason(reason: string): SessionError {
-    return new SessionError({ status: this.status, error: this.error, message: this.message, reason, headers: { ...this.headers } });
+    return new SessionError({ status: this.status, error: this.error, message: this.message, reason, headers: { ...this.headers }, cause: this.cause });
   }
 
   toJSON(): SessionErrorBody {
@@ -179,13 +193,15 @@ export class ErrorFactory {
     return new SessionError({ status: 403, error: 'forbidden', reason, message });
   }
 
-  serviceUnavailable(reason: string, message: string, retryAfterSeconds: number): SessionError {
+  /** `cause`: what failed (kept on the error for the app's logs and sessionguard's, never sent). */
+  serviceUnavailable(reason: string, message: string, retryAfterSeconds: number, cause?: unknown): SessionError {
     return new SessionError({
       status: 503,
       error: 'service_unavailable',
       reason,
       message,
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+      cause,
     });
   }
 

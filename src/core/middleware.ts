@@ -8,6 +8,9 @@ import type { RequestLike } from './request/credentials.js';
 import { guardContextOf, rememberGuardContext, type GuardContext } from './guards/context.js';
 import { runGuard, type GuardCheck } from './guards/check.js';
 import { createRouteGuards, type RouteGuards } from './guards/route-guards.js';
+import { rejectionOf, type Rejection } from './respond.js';
+
+export type { Rejection } from './respond.js';
 
 /** sessionGuard() accepts options or an existing verifier (to share caches between mounts). */
 export function toVerifier(options: SessionGuardOptions | SessionVerifier): SessionVerifier {
@@ -37,17 +40,30 @@ export function authenticateFor(
   return outcome;
 }
 
+/** What the session middleware does with a rejection: the verifier's onError and errorBody decide. */
+export function rejectionFor(verifier: SessionVerifier, error: SessionError, request: RequestLike): Rejection {
+  return rejectionOf(verifier.guardContext.responder, error, request);
+}
+
 /**
- * Runs a route guard for an adapter: undefined to go on, or the SessionError to
- * answer with. Anything else (say, a brand resolver that throws) is the app's
- * error and is rethrown for the framework's error handling.
+ * Runs a route guard for an adapter: undefined to go on, or the rejection to answer with (shaped
+ * by the onError and errorBody of the verifier whose context applies; `raw` is the request the
+ * verifier reads). Anything else (say, a brand resolver that throws) is the app's error and is
+ * rethrown for the framework's error handling.
  */
-export function checkGuard<R extends object>(check: GuardCheck<R>, principal: SessionPrincipal | undefined, request: R, bound?: GuardContext): SessionError | undefined {
+export function checkGuard<R extends object>(
+  check: GuardCheck<R>,
+  principal: SessionPrincipal | undefined,
+  request: R,
+  raw: RequestLike,
+  bound?: GuardContext,
+): Rejection | undefined {
+  const context = bound ?? (principal === undefined ? undefined : guardContextOfPrincipal(principal)) ?? guardContextOf(request);
   try {
-    runGuard(check, principal, request, bound ?? (principal === undefined ? undefined : guardContextOfPrincipal(principal)) ?? guardContextOf(request));
+    runGuard(check, principal, request, context);
     return undefined;
   } catch (error) {
-    if (isSessionError(error)) return error;
+    if (isSessionError(error)) return rejectionOf(context.responder, error, raw);
     throw error;
   }
 }

@@ -7,6 +7,10 @@ import type { SessionPrincipal, TemplateMinter } from './principal/principal.js'
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions, StytchRbacPolicy } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
+import type { RequestLike } from './request/credentials.js';
+import type { SessionError } from './errors.js';
+import { DEFAULT_ERROR_CONTENT_TYPE, type ErrorBodyShaper, type OnError } from './respond.js';
+import type { SessionLogger } from './reporting.js';
 
 
 /** Identifies what a revocation check is asked about. */
@@ -65,6 +69,30 @@ export interface SessionGuardOptions {
   rbac?: RbacOptions | StytchRbacPolicy;
   /** Receives events for logs and metrics; never receives tokens. */
   onEvent?: SessionEventListener;
+  /**
+   * Where what must not be missed is logged, one line per event and at most one a minute per kind:
+   * failing or late hooks, key-host failures, store outages, a failing errorBody. A pino-style
+   * logger (`warn(fields, message)`, `error(fields, message)`); default `console.warn`.
+   */
+  logger?: SessionLogger;
+  /**
+   * What a rejection becomes. 'respond' (default): sessionguard writes the response. 'next': the
+   * SessionError goes to the framework's error handling (Express `next(err)`, thrown in Koa,
+   * Fastify's error handler, a Hono HTTPException) with `status`, `headers` and `body`; the app writes the body.
+   */
+  onError?: OnError;
+  /** Shapes a rejection's body (RFC 9457 problem details, the app's envelope); status and headers stay sessionguard's. */
+  errorBody?: (error: SessionError, request: RequestLike) => unknown;
+  /** Content-Type of rejection bodies (default `application/json; charset=utf-8`; `application/problem+json` for RFC 9457). */
+  errorContentType?: string;
+  /**
+   * Reads the token from somewhere else (another header): the only source when set. Its token counts as
+   * a header token (no CSRF check) and still passes the size and shape checks. Receives the request the
+   * verifier reads: the Node request (Express `req`, Koa `ctx.req`, Fastify `request.raw`) or a Fetch Request.
+   */
+  getToken?: (request: RequestLike) => string | undefined;
+  /** The header whose value events and log lines carry as `requestId` (default `x-request-id`). */
+  requestIdHeader?: string;
   /** The clock, in epoch milliseconds (for tests). */
   clock?: () => number;
 }
@@ -80,6 +108,11 @@ export interface ResolvedOptions {
   hookTimeoutMs: number;
   legacyMax: number;
   legacyTtlMs: number;
+  onError: OnError;
+  errorBody: ErrorBodyShaper | undefined;
+  errorContentType: string;
+  /** Lower case, as Node's header object has it. */
+  requestIdHeader: string;
 }
 
 function fail(message: string): never {
@@ -109,13 +142,36 @@ function validateStore(options: SessionGuardOptions): void {
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A media type with parameters: visible ASCII and spaces, no line breaks. */
+const MEDIA_TYPE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(\s*;[\x20-\x7e]*)?$/;
+
+/** The options that decide how rejections are answered and what the logs say. */
+function resolveErrorOptions(options: SessionGuardOptions): Pick<ResolvedOptions, 'onError' | 'errorBody' | 'errorContentType' | 'requestIdHeader'> {
+  const onError = options.onError ?? 'respond';
+  if (onError !== 'respond' && onError !== 'next') fail("onError must be 'respond' or 'next'.");
+  const errorContentType = options.errorContentType ?? DEFAULT_ERROR_CONTENT_TYPE;
+  if (typeof errorContentType !== 'string' || !MEDIA_TYPE.test(errorContentType)) fail('errorContentType must be a media type, e.g. application/problem+json.');
+  const requestIdHeader = options.requestIdHeader ?? 'x-request-id';
+  if (typeof requestIdHeader !== 'string' || !HEADER_NAME.test(requestIdHeader)) fail('requestIdHeader must be a header name, e.g. x-request-id.');
+  const logger = options.logger;
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function')) {
+    fail('logger must have warn() and error() methods (a pino-style logger).');
+  }
+  return { onError, errorBody: options.errorBody, errorContentType, requestIdHeader: requestIdHeader.toLowerCase() };
+}
 
 /** Every option name of sessionGuard(), createVerifier() and identityRouter() (which adds its own). */
 export const SESSION_GUARD_KEYS = [
   'providers', 'resolveLegacyUser', 'accountStatus', 'isRevoked', 'store', 'storeFailOpen', 'allowedOrigins', 'trustProxy',
   'cookieName', 'realm', 'tokenCache', 'hookTimeoutMs', 'statusCacheTtlSeconds', 'legacyUserCache', 'keySets', 'templates',
-  'rbac', 'onEvent', 'clock',
+  'rbac', 'onEvent', 'clock', 'onError', 'errorBody', 'errorContentType', 'getToken', 'requestIdHeader', 'logger',
 ] as const;
+
+// Every option of SessionGuardOptions must be listed above, or it would be refused as a misspelling: a compile error names the missing one.
+type UnlistedOption = Exclude<keyof SessionGuardOptions, (typeof SESSION_GUARD_KEYS)[number]>;
+const EVERY_OPTION_LISTED: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
+void EVERY_OPTION_LISTED;
 
 /** Misspelled names in the guard's options and its nested option objects; data objects (rbac, templates, store) are not checked. */
 function assertKnownOptionKeys(options: SessionGuardOptions, extraKeys: readonly string[]): void {
@@ -162,7 +218,7 @@ export function resolveOptions(options: SessionGuardOptions, extraKeys: readonly
       seen.set(issuer, provider.name);
     }
   }
-  for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock'] as const) {
+  for (const hook of ['resolveLegacyUser', 'accountStatus', 'isRevoked', 'onEvent', 'clock', 'errorBody', 'getToken'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function.`);
   }
   validateStore(options);
@@ -193,5 +249,6 @@ export function resolveOptions(options: SessionGuardOptions, extraKeys: readonly
     hookTimeoutMs: positive('hookTimeoutMs', options.hookTimeoutMs, 2000),
     legacyMax: positive('legacyUserCache.max', options.legacyUserCache?.max, 10_000, { integer: true }),
     legacyTtlMs: positive('legacyUserCache.ttlSeconds', options.legacyUserCache?.ttlSeconds, 600) * 1000,
+    ...resolveErrorOptions(options),
   };
 }

@@ -1,11 +1,13 @@
-import { ErrorFactory, SessionError } from './errors.js';
+import { ErrorFactory, type HttpErrorResponse, type SessionError } from './errors.js';
 import { brandClass, SESSION_VERIFIER_BRAND } from './brand.js';
-import { toSessionError } from './keys/unavailable.js';
-import { makeEmitter, type SessionEventListener } from './events.js';
-import { tokenFingerprint } from './hash.js';
+import { Reporter } from './reporting.js';
+import { ErrorResponder } from './respond.js';
+import { reportRejection, toSessionError } from './rejections.js';
+import { findCredentials } from './request/custom-token.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
-import { assertRequestLike, assertSingleCredential, extractCredentials, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
+import { assertRequestLike, assertSingleCredential, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
+import { requestFields } from './request/context.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
 import { decodeCredentials } from './token/decode-credentials.js';
 import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claims.js';
@@ -42,7 +44,8 @@ export class SessionVerifier {
   private readonly tokenCache: TokenCache | undefined;
   private readonly legacyUsers: LegacyUsers;
   private readonly sessionChecks: SessionChecks | undefined;
-  private readonly emit: SessionEventListener | undefined;
+  /** Events (`emit`: the app's onEvent, undefined without one), and the log lines a user must not miss. */
+  private readonly reporter: Reporter;
   private readonly now: () => number;
   private readonly unsubscribe: (() => void) | undefined;
   /** Whether a signature check runs on the event loop or on the thread pool. */
@@ -54,9 +57,12 @@ export class SessionVerifier {
     this.settings = resolveOptions(options);
     const settings = this.settings;
     this.errors = new ErrorFactory(settings.realm);
-    this.guardContext = Object.freeze({ errors: this.errors, rbac: options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac) });
-    const emit = (this.emit = makeEmitter(options.onEvent));
     const now = (this.now = options.clock ?? Date.now);
+    const reporter = (this.reporter = new Reporter(options.onEvent, options.logger, now));
+    // Rare events (key fetches, store reads, status lookups) go through the reporter, which logs the failures.
+    const emit = reporter.report;
+    const rbac = options.rbac === undefined ? undefined : RbacPolicy.compile(options.rbac);
+    this.guardContext = Object.freeze({ errors: this.errors, rbac, responder: new ErrorResponder(settings, reporter) });
     // A store answers status and revocation; its change messages clear what they make stale.
     const store = options.store;
     if (store !== undefined) options = { ...options, ...storeHooks(store, options.storeFailOpen === true, emit) };
@@ -78,7 +84,7 @@ export class SessionVerifier {
     }
     this.unsubscribe = store?.subscribe(
       (change) => this.invalidate(invalidationFor(change)),
-      (error) => emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
+      (error) => emit({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
     );
   }
 
@@ -109,7 +115,7 @@ export class SessionVerifier {
 
   /** Finds the token on a request; undefined when there is none. Throws 400s for ambiguous requests. */
   extract(request: RequestLike): Credentials | undefined {
-    const found = extractCredentials(request, this.settings.cookieName, this.errors);
+    const found = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
     if (found === undefined) return undefined;
     assertSingleCredential(found, this.errors);
     // A plain object with every field its own: the hot path's credentials read the method only when asked.
@@ -139,20 +145,25 @@ export class SessionVerifier {
     let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
       // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
-      credentials = extractCredentials(request, this.settings.cookieName, this.errors);
+      credentials = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
       if (credentials === undefined) {
         if (optional) return undefined;
         throw this.errors.missingToken();
       }
-      outcome = this.check(credentials, (request as NodeRequestLike).socket ?? undefined);
+      outcome = this.check(credentials, (request as NodeRequestLike).socket ?? undefined, request);
     } catch (error) {
-      throw this.reject(error, credentials);
+      throw this.reject(error, credentials, request);
     }
     if (!(outcome instanceof Promise)) return outcome;
     const found = credentials;
     return outcome.catch((error: unknown) => {
-      throw this.reject(error, found);
+      throw this.reject(error, found, request);
     });
+  }
+
+  /** A rejection as this verifier answers it (its errorBody and errorContentType), for route handlers and adapters of your own. */
+  errorResponse(error: SessionError, request: RequestLike): HttpErrorResponse {
+    return this.guardContext.responder!.response(error, request);
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
@@ -165,47 +176,41 @@ export class SessionVerifier {
       return await this.check(credentials);
     } catch (error) {
       // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
-      throw toSessionError(this.errors, error);
+      throw toSessionError(error, this.errors);
     }
   }
 
-  /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it. */
-  reject(error: unknown, credentials?: Credentials): SessionError {
+  /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it (with its request's method, path and id). */
+  reject(error: unknown, credentials?: Credentials, request?: RequestLike): SessionError {
     if (error instanceof RequestShapeError) throw error;
-    const sessionError = toSessionError(this.errors, error);
-    this.emit?.({
-      type: 'rejection',
-      status: sessionError.status,
-      error: sessionError.error,
-      reason: sessionError.reason,
-      ...(credentials === undefined ? {} : { tokenHash: tokenFingerprint(credentials.token) }),
-    });
+    const sessionError = toSessionError(error, this.errors);
+    reportRejection(this.reporter, sessionError, { credentials, request, requestIdHeader: this.settings.requestIdHeader, usesStore: this.options.store !== undefined });
     return sessionError;
   }
 
   /** The whole check of a found token: synchronous as far as the caches allow. */
-  private check(credentials: Credentials, connection?: object): SessionPrincipal | Promise<SessionPrincipal> {
+  private check(credentials: Credentials, connection?: object, request?: RequestLike): SessionPrincipal | Promise<SessionPrincipal> {
     const token = credentials.token;
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
     if (this.remote !== undefined) return this.askRemoteService(credentials, this.remote);
     const cache = this.tokenCache;
-    if (cache === undefined || token.length > MAX_TOKEN_BYTES) return this.verifyThenAuthorize(credentials, undefined);
+    if (cache === undefined || token.length > MAX_TOKEN_BYTES) return this.verifyThenAuthorize(credentials, undefined, request);
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const now = this.now();
     const found = cache.lookup(token, connection, now);
-    if (found.hit === undefined) return this.verifyThenAuthorize(credentials, found.cacheKey);
-    this.emit?.({ type: 'token_cache', provider: found.hit.provider.name, hit: true });
+    if (found.hit === undefined) return this.verifyThenAuthorize(credentials, found.cacheKey, request);
+    this.reporter.emit?.({ type: 'token_cache', provider: found.hit.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
     return this.authorize(credentials, found.hit, now);
   }
 
-  private async verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined): Promise<SessionPrincipal> {
-    const verified = await this.verifyToken(credentials, cacheKey);
+  private async verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): Promise<SessionPrincipal> {
+    const verified = await this.verifyToken(credentials, cacheKey, request);
     return this.authorize(credentials, verified, this.now());
   }
 
   /** Decode, route by `iss`, check the header against the provider, then signature and claims; caches the result. */
-  private async verifyToken(credentials: Credentials, cacheKey: string | undefined): Promise<VerifiedToken> {
+  private async verifyToken(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): Promise<VerifiedToken> {
     const { header, payload } = decodeCredentials(credentials, this.errors);
     const alg = header.alg as string;
     const provider = this.providers.route(payload);
@@ -216,7 +221,7 @@ export class SessionVerifier {
     if (refusal !== undefined) throw this.errors.invalidToken(refusal.reason, refusal.message);
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
-    if (this.tokenCache !== undefined) this.emit?.({ type: 'token_cache', provider: provider.name, hit: false });
+    if (this.tokenCache !== undefined) this.reporter.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.settings.requestIdHeader) });
 
     const keySet = this.providers.keySetOf(provider);
     try {

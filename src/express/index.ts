@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionVerifier } from '../core/verifier.js';
-import { toHttpResponse, type SessionError } from '../core/errors.js';
+import { toHttpResponse, type HttpErrorResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type Rejection, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
@@ -25,10 +25,19 @@ export interface SessionGuardMiddleware extends RequestHandler, SessionGuardExtr
 
 /** Writes a rejection as sessionguard's JSON error. */
 export function sendSessionError(res: Response, error: SessionError): void {
-  const response = toHttpResponse(error);
+  writeResponse(res, toHttpResponse(error));
+}
+
+function writeResponse(res: Response, response: HttpErrorResponse): void {
   res.status(response.status);
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   res.end(response.body);
+}
+
+/** sessionguard's response, or with onError 'next' the app's error handler: `next(err)`. */
+function answer(res: Response, next: NextFunction, rejection: Rejection): void {
+  if (rejection.next) return next(rejection.error);
+  writeResponse(res, rejection.response);
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): RequestHandler {
@@ -42,12 +51,12 @@ function middleware(verifier: SessionVerifier, optional: boolean): RequestHandle
       outcome = authenticateFor(verifier, req, req, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
-      return sendSessionError(res, error as SessionError);
+      return answer(res, next, rejectionFor(verifier, error as SessionError, req));
     }
     if (outcome instanceof Promise) {
       return outcome.then(
         (principal) => proceed(req, principal, next),
-        (error: unknown) => sendSessionError(res, error as SessionError),
+        (error: unknown) => answer(res, next, rejectionFor(verifier, error as SessionError, req)),
       );
     }
     proceed(req, outcome, next);
@@ -62,13 +71,13 @@ function proceed(req: Request, principal: SessionPrincipal | undefined, next: Ne
 
 function guardHandler(check: GuardCheck<Request>, bound?: GuardContext): RequestHandler {
   return function sessionguardRouteGuard(req: Request, res: Response, next: NextFunction): void {
-    let refusal: SessionError | undefined;
+    let refusal: Rejection | undefined;
     try {
-      refusal = checkGuard(check, req.auth, req, bound);
+      refusal = checkGuard(check, req.auth, req, req, bound);
     } catch (error) {
       return next(error);
     }
-    if (refusal !== undefined) return sendSessionError(res, refusal);
+    if (refusal !== undefined) return answer(res, next, refusal);
     next();
   };
 }

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import type { SessionVerifier } from '../core/verifier.js';
-import { toHttpResponse, type SessionError } from '../core/errors.js';
+import { toHttpResponse, type HttpErrorResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type Rejection, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import { hasBrand, SESSION_VERIFIER_BRAND } from '../core/brand.js';
 import type { GuardCheck } from '../core/guards/check.js';
@@ -37,8 +37,19 @@ export interface FastifySessionGuard extends Omit<SessionGuardExtras<onRequestHo
 
 /** Writes a rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sendSessionError(reply: FastifyReply, error: SessionError): void {
-  const response = toHttpResponse(error);
-  void reply.code(response.status).headers(response.headers).send(response.body);
+  writeResponse(reply, toHttpResponse(error));
+}
+
+function writeResponse(reply: FastifyReply, response: HttpErrorResponse): void {
+  // Fastify appends a charset to a JSON media type sent as a string; bytes go out with the type as set.
+  const body = response.headers['Content-Type']!.includes('charset') ? response.body : Buffer.from(response.body);
+  void reply.code(response.status).headers(response.headers).send(body);
+}
+
+/** sessionguard's response, or with onError 'next' Fastify's error handler (the error has `statusCode` and `headers`). */
+function answer(reply: FastifyReply, done: HookHandlerDoneFunction, rejection: Rejection): void {
+  if (rejection.next) return done(rejection.error);
+  writeResponse(reply, rejection.response);
 }
 
 function sessionHook(verifier: SessionVerifier, optional: boolean): onRequestHookHandler {
@@ -51,12 +62,12 @@ function sessionHook(verifier: SessionVerifier, optional: boolean): onRequestHoo
       outcome = authenticateFor(verifier, request, request.raw, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
-      return sendSessionError(reply, error as SessionError);
+      return answer(reply, done, rejectionFor(verifier, error as SessionError, request.raw));
     }
     if (outcome instanceof Promise) {
       outcome.then(
         (principal) => proceed(request, principal, done),
-        (error: unknown) => sendSessionError(reply, error as SessionError),
+        (error: unknown) => answer(reply, done, rejectionFor(verifier, error as SessionError, request.raw)),
       );
       return;
     }
@@ -72,14 +83,14 @@ function proceed(request: FastifyRequest, principal: SessionPrincipal | undefine
 
 function guardHook(check: GuardCheck<FastifyRequest>, bound?: GuardContext): preHandlerHookHandler {
   return function sessionguardRouteGuard(request, reply, done): void {
-    let refusal: SessionError | undefined;
+    let refusal: Rejection | undefined;
     try {
-      refusal = checkGuard(check, request.auth ?? undefined, request, bound);
+      refusal = checkGuard(check, request.auth ?? undefined, request, request.raw, bound);
     } catch (error) {
       // A resolver that throws is the app's error: Fastify's error handler answers it.
       return done(error as Error);
     }
-    if (refusal !== undefined) return sendSessionError(reply, refusal);
+    if (refusal !== undefined) return answer(reply, done, refusal);
     done();
   };
 }

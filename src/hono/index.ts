@@ -1,11 +1,12 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SessionVerifier } from '../core/verifier.js';
-import { toHttpResponse, type SessionError } from '../core/errors.js';
+import { toHttpResponse, type HttpErrorResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type Rejection, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
@@ -35,8 +36,23 @@ export interface SessionGuardMiddleware extends SessionGuardHonoMiddleware, Sess
 
 /** The rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sessionErrorResponse(c: Context, error: SessionError): Response {
-  const response = toHttpResponse(error);
+  return toResponse(c, toHttpResponse(error));
+}
+
+function toResponse(c: Context, response: HttpErrorResponse): Response {
   return c.body(response.body, response.status as ContentfulStatusCode, response.headers);
+}
+
+/**
+ * sessionguard's response, or with onError 'next' an HTTPException for the app's onError: its
+ * getResponse() is sessionguard's response, `cause` the SessionError, and it carries `headers` and `body`.
+ */
+function answer(c: Context, rejection: Rejection): Response {
+  if (!rejection.next) return toResponse(c, rejection.response);
+  const { error, response } = rejection;
+  const res = new Response(response.body, { status: response.status, headers: response.headers });
+  const exception = new HTTPException(error.status as ContentfulStatusCode, { res, message: error.message, cause: error });
+  throw Object.assign(exception, { headers: error.headers, body: error.body });
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardHonoMiddleware {
@@ -49,12 +65,12 @@ function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardH
       outcome = authenticateFor(verifier, c, c.req.raw, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
-      return Promise.resolve(sessionErrorResponse(c, error as SessionError));
+      return new Promise<Response>((resolve) => resolve(answer(c, rejectionFor(verifier, error as SessionError, c.req.raw))));
     }
     if (outcome instanceof Promise) {
       return outcome.then(
         (principal) => proceed(c, principal, next),
-        (error: unknown) => sessionErrorResponse(c, error as SessionError),
+        (error: unknown) => answer(c, rejectionFor(verifier, error as SessionError, c.req.raw)),
       );
     }
     return proceed(c, outcome, next);
@@ -70,8 +86,8 @@ function proceed(c: Context<SessionGuardEnv>, principal: SessionPrincipal | unde
 function guardMiddleware(check: GuardCheck<Context>, bound?: GuardContext): SessionGuardHonoMiddleware {
   return createMiddleware<SessionGuardEnv>(async (c, next) => {
     // A resolver that throws is the app's error: checkGuard rethrows it to Hono's onError.
-    const refusal = checkGuard(check, c.get('auth'), c, bound);
-    if (refusal !== undefined) return sessionErrorResponse(c, refusal);
+    const refusal = checkGuard(check, c.get('auth'), c, c.req.raw, bound);
+    if (refusal !== undefined) return answer(c, refusal);
     await next();
   });
 }

@@ -1,9 +1,9 @@
 import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
 import type { SessionVerifier } from '../core/verifier.js';
-import { toHttpResponse, type SessionError } from '../core/errors.js';
+import { toHttpResponse, type HttpErrorResponse, type SessionError } from '../core/errors.js';
 import type { SessionGuardOptions } from '../core/options.js';
 import type { SessionPrincipal } from '../core/principal/principal.js';
-import { assembleSessionGuard, authenticateFor, checkGuard, type SessionGuardExtras } from '../core/middleware.js';
+import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type Rejection, type SessionGuardExtras } from '../core/middleware.js';
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
@@ -26,11 +26,21 @@ export interface SessionGuardMiddleware extends SessionGuardKoaMiddleware, Sessi
 
 /** Writes a rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sendSessionError(ctx: SessionGuardContext, error: SessionError): void {
-  const response = toHttpResponse(error);
+  writeResponse(ctx, toHttpResponse(error));
+}
+
+function writeResponse(ctx: SessionGuardContext, response: HttpErrorResponse): void {
   ctx.status = response.status;
   // Headers before the body: Koa keeps a Content-Type already set instead of guessing one.
   ctx.set(response.headers);
   ctx.body = response.body;
+}
+
+/** sessionguard's response, or with onError 'next' the error thrown to the app's error handling (`expose`, `headers` set). */
+function answer(ctx: SessionGuardContext, rejection: Rejection): Promise<void> {
+  if (rejection.next) return Promise.reject(rejection.error);
+  writeResponse(ctx, rejection.response);
+  return Promise.resolve();
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardKoaMiddleware {
@@ -42,13 +52,12 @@ function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardK
       outcome = authenticateFor(verifier, ctx, ctx.req, optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
-      sendSessionError(ctx, error as SessionError);
-      return Promise.resolve();
+      return answer(ctx, rejectionFor(verifier, error as SessionError, ctx.req));
     }
     if (outcome instanceof Promise) {
       return outcome.then(
         (principal) => proceed(ctx, principal, next),
-        (error: unknown) => sendSessionError(ctx, error as SessionError),
+        (error: unknown) => answer(ctx, rejectionFor(verifier, error as SessionError, ctx.req)),
       );
     }
     return proceed(ctx, outcome, next);
@@ -64,8 +73,8 @@ function proceed(ctx: SessionGuardContext, principal: SessionPrincipal | undefin
 function guardMiddleware(check: GuardCheck<SessionGuardContext>, bound?: GuardContext): SessionGuardKoaMiddleware {
   return async function sessionguardRouteGuard(ctx: SessionGuardContext, next: Next): Promise<void> {
     // A resolver that throws is the app's error: checkGuard rethrows it to Koa.
-    const refusal = checkGuard(check, ctx.state.auth, ctx, bound);
-    if (refusal !== undefined) return sendSessionError(ctx, refusal);
+    const refusal = checkGuard(check, ctx.state.auth, ctx, ctx.req, bound);
+    if (refusal !== undefined) return answer(ctx, refusal);
     await next();
   };
 }

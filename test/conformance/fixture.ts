@@ -1,5 +1,6 @@
 import type { AccountStatus, SessionGuardOptions } from '../../src';
 import type { RouteSpec } from './apps';
+import { collectingLogger } from '../support/logger';
 import { startIssuers as startNamedIssuers, type TestIssuer } from '../support/issuers';
 
 /** The issuers every case can sign with. */
@@ -46,6 +47,8 @@ export function conformanceOptions(issuers: Issuers): SessionGuardOptions {
       issuers.down.provider(),
     ],
     realm: REALM,
+    // The down key host and the failing hooks are logged: kept, not printed (app-owned-errors.test.ts asserts the lines).
+    logger: collectingLogger(),
     resolveLegacyUser: (clerkUserId) => {
       if (clerkUserId === 'user_2MAPPINGDOWN') throw new Error('user store unreachable');
       return LEGACY_USERS[clerkUserId] ?? null;

@@ -276,7 +276,7 @@ test('a synchronous rejection is reported once, with a token fingerprint and nev
   events.length = 0;
   thrownNow(() => verifier.authenticateNow(bearerRequest(token)));
   const rejections = events.filter((event) => event.type === 'rejection');
-  expect(rejections).toEqual([{ type: 'rejection', status: 401, error: 'session_revoked', reason: 'session_revoked', tokenHash: expect.stringMatching(/^[\w-]{12}$/) }]);
+  expect(rejections).toEqual([{ type: 'rejection', status: 401, error: 'session_revoked', reason: 'session_revoked', method: 'GET', tokenHash: expect.stringMatching(/^[\w-]{12}$/) }]);
   expect(JSON.stringify(events)).not.toContain(token.split('.')[2]);
 });
 

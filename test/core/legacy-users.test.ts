@@ -2,6 +2,7 @@
 import { createVerifier, type SessionGuardOptions, type SessionPrincipal } from '../../src';
 import { manualClock, useIssuers } from '../support/issuers';
 import { authenticate, expectRejection, statusOf } from './support';
+import { collectingLogger } from '../support/logger';
 
 const issuers = useIssuers({ clerk: { kind: 'clerk' }, workos: { kind: 'workos' } });
 
@@ -10,7 +11,9 @@ const MAPPING: Record<string, string> = { user_2ALICE: 'user_01ALICE', user_2BOB
 /** A verifier whose resolver records every call. */
 function verifierWithResolver(resolver?: SessionGuardOptions['resolveLegacyUser'], options: Partial<SessionGuardOptions> = {}) {
   const calls: string[] = [];
+  const logger = collectingLogger();
   const verifier = createVerifier({
+    logger,
     providers: [issuers.clerk.provider(), issuers.workos.provider()],
     resolveLegacyUser: async (clerkUserId) => {
       calls.push(clerkUserId);
@@ -18,7 +21,7 @@ function verifierWithResolver(resolver?: SessionGuardOptions['resolveLegacyUser'
     },
     ...options,
   });
-  return { verifier, calls };
+  return { verifier, calls, logger };
 }
 
 const principal = (outcome: unknown): SessionPrincipal => outcome as SessionPrincipal;
@@ -92,12 +95,13 @@ test('a mapping is read again after legacyUserCache.ttlSeconds', async () => {
 
 test('a resolver that throws is a 503 with Retry-After, never a 500 or a pass, and is not cached', async () => {
   let down = true;
-  const { verifier, calls } = verifierWithResolver(async (clerkUserId) => {
+  const { verifier, calls, logger } = verifierWithResolver(async (clerkUserId) => {
     if (down) throw new Error('directory unreachable');
     return MAPPING[clerkUserId] ?? null;
   });
   const rejection = expectRejection(await authenticate(verifier, await issuers.clerk.sessionToken({ sub: 'user_2ALICE' })), 503, 'service_unavailable', 'user_mapping_unavailable');
   expect(Number(rejection.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+  expect(logger.lines).toHaveLength(1);
   down = false;
   const again = await authenticate(verifier, await issuers.clerk.sessionToken({ sub: 'user_2ALICE' }));
   expect(statusOf(again)).toBe(200);

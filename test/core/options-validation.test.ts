@@ -81,6 +81,14 @@ describe('guard options', () => {
     ['keySets.maxStaleMs Infinity', () => ({ providers: [provider], keySets: { maxStaleMs: Infinity } }), /keySets\.maxStaleMs/],
     ['an invalid jwtKey', () => ({ providers: [clerk({ issuer: ISSUER, jwtKey: 'not a key' })], resolveLegacyUser: () => null }), /jwtKey is not a valid PEM public key/],
     ['a 1024-bit jwtKey', () => ({ providers: [clerk({ issuer: ISSUER, jwtKey: rsaPem(1024) })], resolveLegacyUser: () => null }), /RSA key of 1024 bits \(at least 2048 required\)/],
+    ['an unknown onError', () => ({ providers: [provider], onError: 'throw' as never }), /onError must be 'respond' or 'next'/],
+    ['an errorBody that is not a function', () => ({ providers: [provider], errorBody: { type: 'x' } as never }), /errorBody must be a function/],
+    ['a getToken that is not a function', () => ({ providers: [provider], getToken: 'x-token' as never }), /getToken must be a function/],
+    ['an errorContentType with a line break', () => ({ providers: [provider], errorContentType: 'application/json\r\nX-Evil: 1' }), /errorContentType must be a media type/],
+    ['an errorContentType that is not a media type', () => ({ providers: [provider], errorContentType: 'json' }), /errorContentType must be a media type/],
+    ['a requestIdHeader with a space', () => ({ providers: [provider], requestIdHeader: 'x request id' }), /requestIdHeader must be a header name/],
+    ['a logger without error()', () => ({ providers: [provider], logger: { warn: () => undefined } as never }), /logger must have warn\(\) and error\(\) methods/],
+    ['a string as the logger', () => ({ providers: [provider], logger: 'pino' as never }), /logger must have warn\(\) and error\(\)/],
     [
       'an inline jwks with a symmetric key',
       () => ({ providers: [oidc({ audience: false, issuer: ISSUER, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })] }),
@@ -97,6 +105,12 @@ describe('guard options', () => {
         providers: [clerk({ issuer: 'https://clerk.example.com', authorizedParties: ['https://app.example.com'] }), provider],
         resolveLegacyUser: () => null,
         keySets: { fetchTimeoutMs: 2000, cooldownMs: 0, maxStaleMs: 0 },
+        onError: 'next',
+        errorBody: (error) => ({ title: error.error }),
+        errorContentType: 'application/problem+json; charset=utf-8',
+        getToken: () => undefined,
+        requestIdHeader: 'X-Correlation-Id',
+        logger: console,
       }),
     ).not.toThrow();
   });

@@ -2,6 +2,7 @@
 import { createVerifier, type SessionEvent, type SessionGuardOptions, type SessionPrincipal, type SessionVerifier } from '../../src';
 import { manualClock, useIssuers } from '../support/issuers';
 import { authenticate, expectRejection, statusOf } from './support';
+import { collectingLogger } from '../support/logger';
 
 const issuers = useIssuers({ workos: { kind: 'workos' }, other: { kind: 'oidc', issuer: 'https://idp.other.test', name: 'other' } });
 
@@ -10,6 +11,7 @@ function verifierWithCacheEvents(options: Partial<SessionGuardOptions> = {}, pro
   const hits: boolean[] = [];
   const verifier = createVerifier({
     providers: [issuers.workos.provider(providerOverrides), issuers.other.provider()],
+    logger: collectingLogger(),
     onEvent: (event: SessionEvent) => {
       if (event.type === 'token_cache') hits.push(event.hit);
     },

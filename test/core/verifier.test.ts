@@ -1,6 +1,7 @@
 /** The framework-free core: createVerifier().verify() and authenticate() without any framework. */
 import { createVerifier, isSessionError, SessionError, toHttpResponse } from '../../src';
 import { createTestIssuer, manualClock, type TestIssuer } from '../support/issuers';
+import { collectingLogger } from '../support/logger';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -104,8 +105,11 @@ test.each([
 test('verify() answers a key set that cannot be had as a 503 SessionError, not a raw error', async () => {
   const down = await createTestIssuer({ kind: 'workos', alg: 'ES256' });
   down.jwksOverride = { status: 500, body: 'down' };
-  const verifier = createVerifier({ providers: [down.provider()] });
+  const logger = collectingLogger();
+  const verifier = createVerifier({ providers: [down.provider()], logger });
   const error = await rejection(verifier.verify(await down.sessionToken()));
   expect([error.status, error.error, error.reason]).toEqual([503, 'service_unavailable', 'jwks_unavailable']);
+  // The key host's failure is logged once, as a line a user must not miss.
+  expect(logger.lines.map((line) => line.fields.sessionguard)).toEqual(['key_fetch_failed']);
   await down.close();
 });

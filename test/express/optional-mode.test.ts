@@ -3,6 +3,7 @@ import request from 'supertest';
 import express, { type Express } from 'express';
 import { expectError } from '../helpers';
 import { sessionGuard } from '../../src/express';
+import { collectingLogger } from '../support/logger';
 import { useIssuers } from '../support/issuers';
 
 const issuers = useIssuers({ workos: { kind: 'workos' }, down: { kind: 'oidc', issuer: 'https://idp.down.test', name: 'down' } });
@@ -12,6 +13,8 @@ beforeAll(async () => {
   issuers.down.jwksOverride = { status: 500, body: '{}' };
   const guard = sessionGuard({
     providers: [issuers.workos.provider(), issuers.down.provider()],
+    // The down key host is logged: kept here, not printed.
+    logger: collectingLogger(),
     accountStatus: (subject) => (subject === 'user_01BANNED' ? { state: 'banned', reason: 'fraud' } : { state: 'active' }),
   });
   app = express();

@@ -61,7 +61,7 @@ test('a revoked token id is a 401 session_revoked, also when the token was cache
   expect((await get(token)).status).toBe(200);
   await store.revokeToken('jti_m3');
   expectError(await get(token), 401, 'session_revoked', 'token_revoked');
-  expect(events).toContainEqual({ type: 'token_cache', provider: 'oidc', hit: true });
+  expect(events).toContainEqual({ type: 'token_cache', provider: 'oidc', hit: true, method: 'GET', path: '/me' });
 });
 
 test('an OIDC user is named with its issuer; a plain id names the canonical (WorkOS) user', async () => {

@@ -1,10 +1,13 @@
 import { DEFAULT_REALM, ErrorFactory } from '../errors.js';
 import type { RbacPolicy } from './rbac.js';
+import type { ErrorResponder } from '../respond.js';
 
 /** What a guard needs besides the principal: the errors (with the verifier's realm) and the RBAC policy. */
 export interface GuardContext {
   readonly errors: ErrorFactory;
   readonly rbac: RbacPolicy | undefined;
+  /** How the verifier's rejections are answered (onError, errorBody); none: the standard response. */
+  readonly responder?: ErrorResponder;
 }
 
 /** For a standalone guard on a request no sessionguard middleware has seen. */

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { withDeadline } from '../deadline.js';
+import { HookFailure } from '../hook-failure.js';
 import type { ErrorFactory } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import type { PrincipalIdentity } from './principal.js';
@@ -49,8 +50,8 @@ export class LegacyUsers {
     let mapped: string | typeof UNMAPPED | undefined;
     try {
       mapped = await this.cache.fetch(clerkUserId);
-    } catch {
-      throw this.errors.serviceUnavailable('user_mapping_unavailable', 'The legacy user mapping cannot be read right now.', RETRY_AFTER_SECONDS);
+    } catch (error) {
+      throw this.errors.serviceUnavailable('user_mapping_unavailable', 'The legacy user mapping cannot be read right now.', RETRY_AFTER_SECONDS, new HookFailure('resolveLegacyUser', error));
     }
     if (mapped === undefined || mapped === UNMAPPED) {
       throw this.errors.invalidToken('user_unmapped', 'This legacy user has no current account.');

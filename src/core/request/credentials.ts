@@ -17,6 +17,8 @@ export interface Credentials {
 /** The part of a Node request (`IncomingMessage`) the extraction reads; Express, Koa and Fastify all have it, and so does `{ headers }`. */
 export interface NodeRequestLike {
   method?: string | undefined;
+  /** The request target (`/path?query`); read for events and log lines, never for the token. */
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** Read when not empty; serverless-http builds requests with `rawHeaders: []` and real `headers`. */
   rawHeaders?: readonly string[];
@@ -27,6 +29,8 @@ export interface NodeRequestLike {
 /** The part of a Fetch API `Request` (Hono, Next.js route handlers, Bun, Deno) the extraction reads; `{ method, headers: new Headers() }` too. */
 export interface FetchRequestLike {
   method?: string | undefined;
+  /** The absolute URL; read for events and log lines, never for the token. */
+  url?: string | undefined;
   headers: { get(name: string): string | null };
 }
 

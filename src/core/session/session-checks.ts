@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { withDeadline } from '../deadline.js';
+import { HookFailure } from '../hook-failure.js';
 import type { ErrorFactory } from '../errors.js';
 import type { SessionEventListener } from '../events.js';
 import type { RevocationQuery } from '../options.js';
@@ -150,8 +151,8 @@ export class SessionChecks {
       revoked = this.revocations
         ? await this.fetchCurrent(() => this.revocations!.fetch(revocationKey(query.issuer, query.sessionId, query.tokenId), { context: query }))
         : revocationAnswer(await withDeadline(isRevoked(query), this.hooks.hookTimeoutMs, 'isRevoked'));
-    } catch {
-      throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', RETRY_AFTER_SECONDS);
+    } catch (error) {
+      throw this.errors.serviceUnavailable('status_unavailable', 'Session revocation cannot be checked right now.', RETRY_AFTER_SECONDS, new HookFailure('isRevoked', error));
     }
     this.throwIfRevoked(principal, revoked);
   }
@@ -191,15 +192,17 @@ export class SessionChecks {
   private async checkAccountStatus(principal: SessionPrincipal): Promise<void> {
     if (this.hooks.accountStatus === undefined) return;
     let parsed: ParsedAccountStatus | undefined;
+    let failure: unknown = new Error('the accountStatus lookup was abandoned');
     try {
       parsed = this.statuses
         ? await this.fetchCurrent(() => this.statuses!.fetch(statusKey(principal.issuer, principal.subject), { context: principal }))
         : await this.lookUpStatus(principal);
-    } catch {
+    } catch (error) {
       parsed = undefined;
+      failure = error;
     }
     if (parsed === undefined) {
-      throw this.errors.serviceUnavailable('status_unavailable', 'Account status cannot be checked right now.', RETRY_AFTER_SECONDS);
+      throw this.errors.serviceUnavailable('status_unavailable', 'Account status cannot be checked right now.', RETRY_AFTER_SECONDS, new HookFailure('accountStatus', failure));
     }
     this.throwIfInactive(parsed);
   }
