@@ -5,9 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // jose 6 ships ESM only: let ts-jest turn it (and our TypeScript) into CommonJS for jest.
   transform: {
+    '/node_modules/@electric-sql/pglite/.+\\.cjs$': '<rootDir>/test/support/dynamic-import-transform.js',
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@electric-sql/pglite)/)'],
   moduleNameMapper: {
     '^([.]{1,2}/.*)[.]js$': '$1',
     // Examples import the package by name, as users do.
