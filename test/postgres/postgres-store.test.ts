@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client, Pool } from 'pg';
 import { generateKeyPairSync } from 'node:crypto';
 import { PostgresServer } from '../../scripts/servers/postgres-server';
@@ -60,4 +65,18 @@ test('bad options are refused clearly', () => {
   expect(() => postgresSessions({ client: {} as never })).toThrow(/client must be a pg.Pool, a pg.Client or a PGlite/);
   expect(() => postgresSessions({ client: new Pool(), sweepIntervalMs: -1 })).toThrow(/sweepIntervalMs must be/);
   expect(() => postgresSessions({ client: new Pool(), sweepInterval: 5 } as never)).toThrow(/unknown option "sweepInterval"; did you mean "sweepIntervalMs"/);
+});
+
+test('examples/identity-service keeps its sessions in PostgreSQL when DATABASE_URL is set', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sessionguard-demo-'));
+  const run = async () =>
+    (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/identity-service/server.ts', '--once'], { cwd: join(__dirname, '..', '..'), timeout: 60_000, env: { ...process.env, DATABASE_URL: server.url, SESSIONS_DATA_DIR: dir } })).stdout;
+  try {
+    const first = await run();
+    expect(first).toContain('sessions store: PostgreSQL (DATABASE_URL); live sessions of user_01EXAMPLE kept from earlier runs: 0');
+    expect(first).toContain('after revoke: 404 session_not_found');
+    expect(await run()).toContain('kept from earlier runs: 1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
