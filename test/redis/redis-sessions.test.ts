@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { redisSessions } from '../../src/redis';
 import { basic, PROJECT_ID, sessionsClient, startSessions, VOUCHING_SECRET } from '../identity/sessions-harness';
 import { expectSessionsSurviveKill } from '../sessions/restart';
-import { describeSessionStore } from '../sessions/store-conformance';
+import { describeSessionStore, sessionRecord } from '../sessions/store-conformance';
 import { connectClient } from './helpers';
 import { RedisServer } from './redis-server';
 
@@ -62,4 +62,20 @@ test('bad options are refused clearly', () => {
   expect(() => redisSessions({ client: {} as never })).toThrow(/client must be a connected node-redis client/);
   expect(() => redisSessions({ client: { get: async () => null, eval: async () => null }, commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs must be/);
   expect(() => redisSessions({ client: { get: async () => null, eval: async () => null }, prefx: 'x' } as never)).toThrow(/unknown option "prefx"; did you mean "prefix"/);
+});
+
+test('every key of a session expires with it: the record, the token index and the user index', async () => {
+  const client = await connectClient(server.url);
+  try {
+    const store = redisSessions({ client, prefix: 'ttl:' });
+    const record = sessionRecord({ userId: 'user_ttl', expiresAt: Date.now() + 60_000 });
+    await store.create(record);
+    const keys = [`ttl:session:${record.sessionId}`, `ttl:session-token:${record.tokenHash}`, 'ttl:user-sessions:user_ttl'];
+    for (const key of keys) expect(await client.pExpireTime(key)).toBe(record.expiresAt);
+    const later = Date.now() + 120_000;
+    await store.update(record.sessionId, { at: Date.now(), expiresAt: later }, () => undefined);
+    for (const key of keys) expect(await client.pExpireTime(key)).toBe(later);
+  } finally {
+    client.destroy();
+  }
 });
