@@ -7,9 +7,10 @@ module.exports = {
   transform: {
     // The NestJS example uses legacy decorators (first match wins; type-checked by examples/nestjs/tsconfig.json).
     '/examples/nestjs/.+\\.ts$': '<rootDir>/test/support/legacy-decorators-transform.js',
+    '/node_modules/@electric-sql/pglite/.+\\.cjs$': '<rootDir>/test/support/dynamic-import-transform.js',
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@electric-sql/pglite)/)'],
   moduleNameMapper: {
     '^([.]{1,2}/.*)[.]js$': '$1',
     // Examples import the package by name, as users do.

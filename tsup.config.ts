@@ -11,6 +11,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     redis: 'src/redis/index.ts',
     identity: 'src/identity/index.ts',
+    postgres: 'src/postgres/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -9,6 +9,7 @@ import type { VerifyResult } from './verify.js';
 import type { PairedResult } from './paired.js';
 import type { ColdResult } from './cold-start.js';
 import type { MemoryResult } from './memory.js';
+import type { SessionsResult } from './sessions.js';
 
 function load<T>(name: string): T | undefined {
   const file = join(RESULTS_DIR, `${name}.json`);
@@ -28,6 +29,7 @@ const verify = load<VerifyResult[]>('verify') ?? [];
 const paired = load<PairedResult[]>('paired') ?? [];
 const cold = load<ColdResult[]>('cold-start') ?? [];
 const memory = load<MemoryResult>('memory');
+const sessionsRows = load<SessionsResult[]>('sessions') ?? [];
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 const machine = `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}; Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
@@ -170,6 +172,21 @@ if (memory !== undefined) {
     memory.endMiB - memory.baselineMiB <= growth * 1.25 + 2,
     `heap bounded by the cache after ${int(memory.tokens)} tokens: ${memory.endMiB.toFixed(1)} MiB at the end vs ${memory.fullCacheMiB.toFixed(1)} MiB with a full cache`,
   );
+}
+
+// 5. Sessions stores
+if (sessionsRows.length > 0) {
+  md.push(
+    '## 5. First-party sessions: authenticate per second, per store, against the verify endpoint',
+    '',
+    'One identity service over HTTP per store; autocannon, 10 connections, requests rotating over 200 sessions; the verify endpoint verifies the same sessions\' JWTs in the same run.',
+    '',
+    '| store | authenticate by token/s | authenticate by JWT/s | verify endpoint/s | by token ÷ verify |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...sessionsRows.map((row) => `| ${row.store} | ${int(row.byToken)} | ${int(row.byJwt)} | ${int(row.verify)} | ${ratio(row.byToken / row.verify)} |`),
+    '',
+  );
+  for (const row of sessionsRows) target('INFO', `sessions on ${row.store}: by token ${int(row.byToken)}/s, by JWT ${int(row.byJwt)}/s, verify endpoint ${int(row.verify)}/s`);
 }
 
 md.push('## Targets', '', ...targets.map((line) => `- ${line}`), '');

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs each section in its own process, then the report (bench/report.ts).
- * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,paired,cold,memory to pick sections (the report
+ * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,paired,cold,memory,sessions to pick sections (the report
  * then uses the last results of the others). See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const SECTIONS: Record<string, string[]> = {
   paired: ['paired.ts'],
   cold: ['cold-start.ts'],
   memory: ['--expose-gc', 'memory.ts'],
+  sessions: ['sessions.ts'],
 };
 
 function runScript(args: string[]): void {

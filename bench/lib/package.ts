@@ -17,3 +17,6 @@ export const koaAdapter = load(join(DIST, 'koa.js')) as typeof import('sessiongu
 export const testing = load(join(DIST, 'testing.js')) as typeof import('sessionguard/testing');
 export const fastifyAdapter = load(join(DIST, 'fastify.js')) as typeof import('sessionguard/fastify');
 export const honoAdapter = load(join(DIST, 'hono.js')) as typeof import('sessionguard/hono');
+export const identity = load(join(DIST, 'identity.js')) as typeof import('sessionguard/identity');
+export const postgres = load(join(DIST, 'postgres.js')) as typeof import('sessionguard/postgres');
+export const redisEntry = load(join(DIST, 'redis.js')) as typeof import('sessionguard/redis');

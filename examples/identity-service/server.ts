@@ -10,15 +10,19 @@
  * - B also runs first-party sessions in Stytch's dialect: created from the upstream token, then
  *   authenticated, refreshed, extended, given custom claims, checked against a policy and revoked.
  *
+ * Sessions live in an embedded PGlite in .data/identity-service (SESSIONS_DATA_DIR) and survive a
+ * restart; with DATABASE_URL=postgres://… they live in that PostgreSQL database.
+ *
  * In your app, import from 'sessionguard', 'sessionguard/express' and 'sessionguard/identity'.
  */
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { remote, hasuraTemplate, memorySessions, tokenTemplates } from '../../src/index.js';
+import { remote, hasuraTemplate, tokenTemplates } from '../../src/index.js';
 import { sessionGuard } from '../../src/express/index.js';
 import { createIdentityService, identityRouter } from '../../src/identity/index.js';
 import { demoSession, printSessionsCurls, PROJECT_ID, PROJECT_SECRET, runSessionsRoundTrip, SESSIONS_POLICY } from './sessions-demo.js';
 import { createTestIssuer } from '../../src/testing/index.js';
+import { openSessionsStore } from './sessions-store.js';
 
 const SERVICE_A_KEY = 'svc_orders_5b3f0c2e9d4a47e1a6f8c0b2d7e9f1a3'; // in production: from your secret store
 
@@ -31,6 +35,9 @@ function listen(app: express.Express, port: number): Promise<string> {
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   const issuer = await createTestIssuer({ kind: 'workos' });
+  const sessions = await openSessionsStore();
+  const kept = async () => (await sessions.store.listByUser('user_01EXAMPLE', Date.now())).length;
+  console.log(`sessions store: ${sessions.where}; live sessions of user_01EXAMPLE kept from earlier runs: ${await kept()}`);
 
   // Only so the demo can hand you an already expired session JWT to refresh: its clock can be moved back.
   let clockOffsetMs = 0;
@@ -40,7 +47,7 @@ async function main(): Promise<void> {
     providers: [issuer.provider()],
     serviceAuth: { apiKeys: [{ name: 'orders', key: SERVICE_A_KEY, scopes: ['sessions:verify'] }] },
     templates: tokenTemplates({ issuer: 'https://identity.example.test', templates: [hasuraTemplate()] }),
-    sessions: { store: memorySessions(), issuer: 'https://sessions.example.test', projectId: PROJECT_ID, secrets: [PROJECT_SECRET], policy: SESSIONS_POLICY },
+    sessions: { store: sessions.store, signingKeys: [sessions.signingKey], issuer: 'https://sessions.example.test', projectId: PROJECT_ID, secrets: [PROJECT_SECRET], policy: SESSIONS_POLICY },
     clock: () => Date.now() + clockOffsetMs,
   });
   identity.use(identityRouter(service));
@@ -75,6 +82,8 @@ async function main(): Promise<void> {
     console.log('Hasura claims:', JSON.parse(Buffer.from(hasura.jwt.split('.')[1]!, 'base64url').toString())['https://hasura.io/jwt/claims']);
     console.log('A rejected a bad token:', rejected.status, await rejected.json());
     await runSessionsRoundTrip(identityUrl, token, expired.jwt);
+    console.log(`live sessions of user_01EXAMPLE left for the next run: ${await kept()}`);
+    await sessions.close();
     await issuer.close();
     process.exit(0);
   }
