@@ -7,6 +7,8 @@ import type { SessionPrincipal, TemplateMinter } from './principal/principal.js'
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RbacOptions, StytchRbacPolicy } from './guards/rbac.js';
 import type { SessionStore } from './store/types.js';
+import type { SessionCookieOptions } from './first-party/cookies.js';
+import type { RefreshOptions } from './first-party/session-client.js';
 
 
 /** Identifies what a revocation check is asked about. */
@@ -67,6 +69,10 @@ export interface SessionGuardOptions {
   onEvent?: SessionEventListener;
   /** The clock, in epoch milliseconds (for tests). */
   clock?: () => number;
+  /** First-party sessions (with an identitySessions() provider): how an expired session JWT cookie is renewed from the session token. */
+  refresh?: RefreshOptions;
+  /** First-party sessions: the cookie names and attributes (defaults `__Host-sg_session`, `__Host-sg_session_token`, Secure). */
+  cookies?: SessionCookieOptions;
 }
 
 export interface ResolvedOptions {
@@ -114,7 +120,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export const SESSION_GUARD_KEYS = [
   'providers', 'resolveLegacyUser', 'accountStatus', 'isRevoked', 'store', 'storeFailOpen', 'allowedOrigins', 'trustProxy',
   'cookieName', 'realm', 'tokenCache', 'hookTimeoutMs', 'statusCacheTtlSeconds', 'legacyUserCache', 'keySets', 'templates',
-  'rbac', 'onEvent', 'clock',
+  'rbac', 'onEvent', 'clock', 'refresh', 'cookies',
 ] as const;
 
 /** Misspelled names in the guard's options and its nested option objects; data objects (rbac, templates, store) are not checked. */

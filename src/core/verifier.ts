@@ -22,6 +22,9 @@ import { RbacPolicy } from './guards/rbac.js';
 import type { GuardContext } from './guards/context.js';
 import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
+import type { FirstPartySessions } from './first-party/first-party-sessions.js';
+import type { AuthenticatedRequest } from './first-party/outcome.js';
+import { firstPartySessionsFor } from './first-party/setup.js';
 
 export type { Invalidation } from './session/session-checks.js';
 
@@ -49,6 +52,8 @@ export class SessionVerifier {
   private readonly offload = new SignatureOffload();
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
   private readonly remote: RemoteVerification | undefined;
+  /** Set with an identitySessions() provider: the first-party cookies, their refresh, sign-in and sign-out. */
+  readonly firstParty: FirstPartySessions | undefined;
 
   constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
@@ -76,6 +81,15 @@ export class SessionVerifier {
     if (accountStatus !== undefined || isRevoked !== undefined) {
       this.sessionChecks = new SessionChecks({ accountStatus, isRevoked, statusTtlMs: settings.statusTtlMs, hookTimeoutMs, now, emit }, this.errors);
     }
+    this.firstParty = firstPartySessionsFor(options, {
+      errors: this.errors,
+      now,
+      csrf: settings,
+      verify: async (credentials) => this.check(credentials),
+      reject: (error) => this.reject(error),
+      authenticateOther: (request, optional) => this.authenticate(request, optional),
+      isRevoked: options.isRevoked,
+    });
     this.unsubscribe = store?.subscribe(
       (change) => this.invalidate(invalidationFor(change)),
       (error) => emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
@@ -153,6 +167,17 @@ export class SessionVerifier {
     return outcome.catch((error: unknown) => {
       throw this.reject(error, found);
     });
+  }
+
+  /**
+   * authenticate() with first-party sessions: resolves the principal (undefined: anonymous, optional
+   * mode) and the `Set-Cookie` values to append (a refreshed session JWT, or cleared cookies).
+   * Rejects with a SessionError; `setCookiesOf(error)` gives the cookies to send with it.
+   */
+  async authenticateRequest(request: RequestLike, { optional = false }: { optional?: boolean } = {}): Promise<AuthenticatedRequest> {
+    assertRequestLike(request);
+    if (this.firstParty === undefined) return { principal: await this.authenticate(request, optional), setCookies: [] };
+    return this.firstParty.authenticate(request, optional);
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
