@@ -12,7 +12,7 @@ test('refresh: { service } in-process answers exactly as the HTTP service: renew
   try {
     const created = await identity.createSession();
     identity.clock.offsetMs = 400_000;
-    const answers = [];
+    const answers: request.Response[] = [];
     for (const rig of [viaHttp, inProcess]) answers.push(await request(rig.url).get('/me').set('Cookie', both(created.session_jwt, created.session_token)));
     expect(answers.map((res) => res.status)).toEqual([200, 200]);
     expect(answers.map((res) => setCookies(res).length)).toEqual([1, 1]);
@@ -20,7 +20,7 @@ test('refresh: { service } in-process answers exactly as the HTTP service: renew
     const gone = await identity.createSession();
     await identity.service.sessionsInProcess('revoke', { session_token: gone.session_token });
     identity.clock.offsetMs += 400_000;
-    const refused = [];
+    const refused: request.Response[] = [];
     for (const rig of [viaHttp, inProcess]) refused.push(await request(rig.url).get('/me').set('Cookie', both(gone.session_jwt, gone.session_token)));
     expect(refused.map((res) => [res.status, res.text, setCookies(res)])).toEqual([0, 1].map(() => [refused[0]!.status, refused[0]!.text, setCookies(refused[0]!)]));
     expect(refused[0]!.status).toBe(401);
