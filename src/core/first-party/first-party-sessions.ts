@@ -38,6 +38,7 @@ export interface CreatedSession {
 }
 
 const RETRY_AFTER_SECONDS = 5;
+const NO_COOKIES: readonly string[] = Object.freeze([]);
 
 function payloadOf(jwt: string): JsonObject | undefined {
   return decodeToken(jwt)?.payload;
@@ -56,13 +57,13 @@ export class FirstPartySessions {
 
   /** The principal (undefined: anonymous, optional mode) and the cookies to set; rejects with a SessionError carrying its cookies. */
   async authenticate(request: RequestLike, optional: boolean): Promise<AuthenticatedRequest> {
-    const { cookies: lines, bearer } = cookieHeadersOf(request);
+    const { cookies: lines, bearer, origin } = cookieHeadersOf(request);
     // A header token is the API client's own: never refreshed, never touches cookies.
     if (bearer) return { principal: await this.deps.authenticateOther(request, optional), setCookies: [] };
     const found = readFirstPartyCookies(lines, this.cookies, this.deps.errors);
     if (found.jwt === undefined && found.token === undefined) return { principal: await this.deps.authenticateOther(request, optional), setCookies: [] };
     try {
-      return await this.fromCookies(request, found.jwt, found.token);
+      return await this.fromCookies(request, origin, found.jwt, found.token);
     } catch (thrown) {
       const error = this.deps.reject(thrown);
       const clear = error.status === 401 && !keepCookies.has(error) ? clearCookies(this.cookies) : [];
@@ -71,19 +72,20 @@ export class FirstPartySessions {
     }
   }
 
-  private async fromCookies(request: RequestLike, jwt: string | undefined, token: string | undefined): Promise<AuthenticatedRequest> {
+  private async fromCookies(request: RequestLike, origin: string | undefined, jwt: string | undefined, token: string | undefined): Promise<AuthenticatedRequest> {
     const errors = this.deps.errors;
     let expired: { error: SessionError; sid: string; sessionExpiresAt: number } | undefined;
     if (jwt !== undefined) {
-      const payload = payloadOf(jwt);
-      if (payload !== undefined && typeof payload.iss === 'string' && !this.deps.issuers.has(payload.iss)) {
-        throw errors.invalidToken('kind_rejected', 'The session cookie holds no session JWT of the identity service.');
-      }
+      const notOurs = () => errors.invalidToken('kind_rejected', 'The session cookie holds no session JWT of the identity service.');
       try {
-        return { principal: await this.deps.verify(cookieCredentials(request, jwt)), setCookies: [] };
+        const principal = await this.deps.verify(cookieCredentials(request, jwt, origin));
+        if (!this.deps.issuers.has(principal.issuer)) throw notOurs();
+        return { principal, setCookies: NO_COOKIES };
       } catch (error) {
         // token_expired comes only after the signature and the issuer were checked: the one case a refresh may follow.
-        if (!isSessionError(error) || error.error !== 'token_expired' || payload === undefined) throw error;
+        if (!isSessionError(error) || error.error !== 'token_expired') throw error;
+        const payload = payloadOf(jwt);
+        if (payload === undefined || typeof payload.iss !== 'string' || !this.deps.issuers.has(payload.iss)) throw notOurs();
         const claim = sessionClaimOf(payload);
         expired = { error, sid: payload.sid as string, sessionExpiresAt: typeof claim?.expires_at === 'string' ? Date.parse(claim.expires_at) : NaN };
       }
