@@ -81,15 +81,9 @@ export class SessionVerifier {
     if (accountStatus !== undefined || isRevoked !== undefined) {
       this.sessionChecks = new SessionChecks({ accountStatus, isRevoked, statusTtlMs: settings.statusTtlMs, hookTimeoutMs, now, emit }, this.errors);
     }
-    this.firstParty = firstPartySessionsFor(options, {
-      errors: this.errors,
-      now,
-      csrf: settings,
-      verify: async (credentials) => this.check(credentials),
-      reject: (error) => this.reject(error),
-      authenticateOther: (request, optional) => this.authenticate(request, optional),
-      isRevoked: options.isRevoked,
-    });
+    const verify = async (credentials: Credentials) => this.check(credentials);
+    const authenticateOther = (request: RequestLike, optional: boolean) => this.authenticate(request, optional);
+    this.firstParty = firstPartySessionsFor(options, { errors: this.errors, now, csrf: settings, verify, reject: (error) => this.reject(error), authenticateOther, isRevoked: options.isRevoked });
     this.unsubscribe = store?.subscribe(
       (change) => this.invalidate(invalidationFor(change)),
       (error) => emit?.({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
@@ -169,11 +163,7 @@ export class SessionVerifier {
     });
   }
 
-  /**
-   * authenticate() with first-party sessions: resolves the principal (undefined: anonymous, optional
-   * mode) and the `Set-Cookie` values to append (a refreshed session JWT, or cleared cookies).
-   * Rejects with a SessionError; `setCookiesOf(error)` gives the cookies to send with it.
-   */
+  /** authenticate() with first-party sessions: the principal and the `Set-Cookie` values to append; on a rejection, `setCookiesOf(error)`. */
   async authenticateRequest(request: RequestLike, { optional = false }: { optional?: boolean } = {}): Promise<AuthenticatedRequest> {
     assertRequestLike(request);
     if (this.firstParty === undefined) return { principal: await this.authenticate(request, optional), setCookies: [] };
