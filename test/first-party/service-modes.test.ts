@@ -76,3 +76,21 @@ test('with a shared store: a revoked, unexpired JWT is 401 session_revoked with 
     await identity.close();
   }
 });
+
+test('a suspended account: the refresh is refused for good (401 invalid_token account_suspended, cookies cleared), never a 503', async () => {
+  const store = memoryStore();
+  const identity = await startTestIdentityService({ store });
+  const rig = await startRig({}, identity);
+  try {
+    const created = await identity.createSession({ userId: 'user_suspended' });
+    await store.suspend('user_suspended', { until: '2099-01-01T00:00:00Z', reason: 'moderation' });
+    identity.clock.offsetMs = 400_000;
+    const res = await request(rig.url).get('/me').set('Cookie', both(created.session_jwt, created.session_token));
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'invalid_token', reason: 'account_suspended' });
+    expect(setCookies(res)).toHaveLength(2);
+  } finally {
+    await rig.close();
+    await identity.close();
+  }
+});

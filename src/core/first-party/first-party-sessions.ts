@@ -108,7 +108,10 @@ export class FirstPartySessions {
       keepCookies.add(unavailable);
       throw unavailable;
     }
-    if (outcome.kind === 'refused') throw await this.refusal(expired?.sid, expired?.sessionExpiresAt);
+    if (outcome.kind === 'refused') {
+      if (outcome.reason !== undefined) throw errors.invalidToken(outcome.reason, 'The account of this session is suspended or banned: the session cannot be renewed.');
+      throw await this.refusal(expired?.sid, expired?.sessionExpiresAt);
+    }
     if (expired !== undefined && outcome.sessionId !== expired.sid) {
       throw errors.invalidToken('session_mismatch', 'The session token cookie belongs to another session than the session JWT cookie.');
     }

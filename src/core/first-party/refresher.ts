@@ -5,8 +5,8 @@ import type { SessionClient } from './session-client.js';
 
 export type RefreshOutcome =
   | { kind: 'renewed'; jwt: string; sessionId: string; expiresAtMs: number; sessionToken: string }
-  /** The service refused the token for good: the session is gone (revoked, expired, unknown). */
-  | { kind: 'refused' }
+  /** The service refused the token for good: the session is gone (revoked, expired, unknown), or its account is suspended or banned (`reason`). */
+  | { kind: 'refused'; reason?: 'account_suspended' | 'account_banned' }
   /** The service could not answer now: 503, keep the cookies. */
   | { kind: 'unavailable' };
 
@@ -76,11 +76,13 @@ export class Refresher {
       return outcome;
     }
     // 404 session_not_found (unknown, expired or revoked) and 400s about the token are for good; the rest (5xx, a bad secret) is not.
-    if (answer.status === 404 || (answer.status === 400 && answer.body !== undefined)) {
+    const type = answer.body?.error_type;
+    const account = answer.status === 403 && (type === 'account_suspended' || type === 'account_banned') ? type : undefined;
+    if (answer.status === 404 || (answer.status === 400 && answer.body !== undefined) || account !== undefined) {
       this.renewed.delete(key);
       bounded(this.refused);
       this.refused.set(key, this.now() + REFUSED_MEMORY_MS);
-      return { kind: 'refused' };
+      return account === undefined ? { kind: 'refused' } : { kind: 'refused', reason: account };
     }
     return { kind: 'unavailable' };
   }
