@@ -38,3 +38,8 @@ export type { RbacOptions, RbacPermission, RequiredPermission, StytchRbacPolicy 
 export type { GuardCheck, RequestValue } from './core/guards/check.js';
 export type { GuardContext } from './core/guards/context.js';
 export type { JsonWebKeySet, PublicJwk } from './core/jwk.js';
+export { identitySessions, type IdentitySessionsOptions, type IdentitySessionsProvider } from './core/providers/identity-sessions.js';
+export { setCookiesOf, type AuthenticatedRequest } from './core/first-party/outcome.js';
+export type { SessionCookieOptions } from './core/first-party/cookies.js';
+export type { RefreshOptions, InProcessSessions } from './core/first-party/session-client.js';
+export type { CreatedSession } from './core/first-party/first-party-sessions.js';

@@ -11,6 +11,8 @@ import type { RequestLike } from './request/credentials.js';
 import type { SessionError } from './errors.js';
 import { DEFAULT_ERROR_CONTENT_TYPE, type ErrorBodyShaper, type OnError } from './respond.js';
 import type { SessionLogger } from './reporting.js';
+import type { SessionCookieOptions } from './first-party/cookies.js';
+import type { RefreshOptions } from './first-party/session-client.js';
 
 
 /** Identifies what a revocation check is asked about. */
@@ -95,6 +97,10 @@ export interface SessionGuardOptions {
   requestIdHeader?: string;
   /** The clock, in epoch milliseconds (for tests). */
   clock?: () => number;
+  /** First-party sessions (with an identitySessions() provider): how an expired session JWT cookie is renewed from the session token. */
+  refresh?: RefreshOptions;
+  /** First-party sessions: the cookie names and attributes (defaults `__Host-sg_session`, `__Host-sg_session_token`, Secure). */
+  cookies?: SessionCookieOptions;
 }
 
 export interface ResolvedOptions {
@@ -166,6 +172,7 @@ export const SESSION_GUARD_KEYS = [
   'providers', 'resolveLegacyUser', 'accountStatus', 'isRevoked', 'store', 'storeFailOpen', 'allowedOrigins', 'trustProxy',
   'cookieName', 'realm', 'tokenCache', 'hookTimeoutMs', 'statusCacheTtlSeconds', 'legacyUserCache', 'keySets', 'templates',
   'rbac', 'onEvent', 'clock', 'onError', 'errorBody', 'errorContentType', 'getToken', 'requestIdHeader', 'logger',
+  'refresh', 'cookies',
 ] as const;
 
 // Every option of SessionGuardOptions must be listed above, or it would be refused as a misspelling: a compile error names the missing one.

@@ -24,6 +24,9 @@ import { RbacPolicy } from './guards/rbac.js';
 import type { GuardContext } from './guards/context.js';
 import { isRemoteProvider } from './remote/remote-provider.js';
 import { createRemoteVerification, type RemoteVerification } from './remote/remote-verification.js';
+import type { FirstPartySessions } from './first-party/first-party-sessions.js';
+import type { AuthenticatedRequest } from './first-party/outcome.js';
+import { firstPartySessionsFor } from './first-party/setup.js';
 
 export type { Invalidation } from './session/session-checks.js';
 
@@ -52,6 +55,8 @@ export class SessionVerifier {
   private readonly offload = new SignatureOffload();
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
   private readonly remote: RemoteVerification | undefined;
+  /** Set with an identitySessions() provider: the first-party cookies, their refresh, sign-in and sign-out. */
+  readonly firstParty: FirstPartySessions | undefined;
 
   constructor(options: SessionGuardOptions) {
     this.settings = resolveOptions(options);
@@ -82,6 +87,9 @@ export class SessionVerifier {
     if (accountStatus !== undefined || isRevoked !== undefined) {
       this.sessionChecks = new SessionChecks({ accountStatus, isRevoked, statusTtlMs: settings.statusTtlMs, hookTimeoutMs, now, emit }, this.errors);
     }
+    const verify = async (credentials: Credentials) => this.check(credentials);
+    const authenticateOther = (request: RequestLike, optional: boolean) => this.authenticate(request, optional);
+    this.firstParty = firstPartySessionsFor(options, { errors: this.errors, now, csrf: settings, verify, reject: (error) => this.reject(error), authenticateOther, isRevoked: options.isRevoked });
     this.unsubscribe = store?.subscribe(
       (change) => this.invalidate(invalidationFor(change)),
       (error) => emit({ type: 'store_error', operation: 'subscribe', error: error.message, failOpen: options.storeFailOpen === true }),
@@ -164,6 +172,13 @@ export class SessionVerifier {
   /** A rejection as this verifier answers it (its errorBody and errorContentType), for route handlers and adapters of your own. */
   errorResponse(error: SessionError, request: RequestLike): HttpErrorResponse {
     return this.guardContext.responder!.response(error, request);
+  }
+
+  /** authenticate() with first-party sessions: the principal and the `Set-Cookie` values to append; on a rejection, `setCookiesOf(error)`. */
+  async authenticateRequest(request: RequestLike, { optional = false }: { optional?: boolean } = {}): Promise<AuthenticatedRequest> {
+    assertRequestLike(request);
+    if (this.firstParty === undefined) return { principal: await this.authenticate(request, optional), setCookies: [] };
+    return this.firstParty.authenticate(request, optional);
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */

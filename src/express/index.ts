@@ -7,6 +7,8 @@ import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type R
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
+import { authenticateWithCookies, endSessionWith, startSessionCookies } from '../core/first-party/adapter-support.js';
+import type { CreatedSession } from '../core/first-party/first-party-sessions.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -21,7 +23,12 @@ declare global {
 /** Route guards for Express: each is a RequestHandler; resolvers receive `req`. */
 export type ExpressRouteGuards = RouteGuards<Request, RequestHandler>;
 
-export interface SessionGuardMiddleware extends RequestHandler, SessionGuardExtras<RequestHandler, Request> {}
+export interface SessionGuardMiddleware extends RequestHandler, SessionGuardExtras<RequestHandler, Request> {
+  /** First-party sessions: sets both session cookies from a created session (POST /v1/sessions's answer). */
+  startSession(req: Request, res: Response, created: CreatedSession): void;
+  /** First-party sessions: revokes the session the request proves and clears both cookies. */
+  endSession(req: Request, res: Response): Promise<{ revoked: boolean }>;
+}
 
 /** Writes a rejection as sessionguard's JSON error. */
 export function sendSessionError(res: Response, error: SessionError): void {
@@ -41,6 +48,7 @@ function answer(res: Response, next: NextFunction, rejection: Rejection): void {
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): RequestHandler {
+  if (verifier.firstParty !== undefined) return firstPartyMiddleware(verifier, optional);
   // Not an async function: a cached session goes on to next() synchronously, with no promise for Express to track.
   return function sessionguard(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     // Express gives every request a new prototype, so each lookup on req misses V8's inline caches,
@@ -60,6 +68,17 @@ function middleware(verifier: SessionVerifier, optional: boolean): RequestHandle
       );
     }
     proceed(req, outcome, next);
+  };
+}
+
+/** With an identitySessions() provider: the first-party cookies, refreshed when their JWT expired. */
+function firstPartyMiddleware(verifier: SessionVerifier, optional: boolean): RequestHandler {
+  return async function sessionguard(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (Object.hasOwn(req, 'auth') && req.auth !== undefined) return next();
+    const { principal, error, setCookies } = await authenticateWithCookies(verifier, req, req, optional);
+    for (const cookie of setCookies) res.append('Set-Cookie', cookie);
+    if (error !== undefined) return sendSessionError(res, error);
+    proceed(req, principal, next);
   };
 }
 
@@ -96,7 +115,14 @@ export const requireSession: ExpressRouteGuards['requireSession'] = standalone.r
 
 /** Express middleware that verifies the session token on every request it guards. */
 export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
-  return assembleSessionGuard<RequestHandler, Request>(options, { middleware, guard: guardHandler });
+  const guard = assembleSessionGuard<RequestHandler, Request>(options, { middleware, guard: guardHandler });
+  const verifier = guard.verifier;
+  return Object.assign(guard, {
+    startSession: (_req: Request, res: Response, created: CreatedSession): void => {
+      for (const cookie of startSessionCookies(verifier, created)) res.append('Set-Cookie', cookie);
+    },
+    endSession: (req: Request, res: Response) => endSessionWith(verifier, req, (cookies) => cookies.forEach((cookie) => res.append('Set-Cookie', cookie))),
+  });
 }
 
 export { SessionIncomingMessage } from './incoming-message.js';

@@ -9,6 +9,8 @@ import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards
 import { hasBrand, SESSION_VERIFIER_BRAND } from '../core/brand.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
+import { authenticateWithCookies, endSessionWith, startSessionCookies } from '../core/first-party/adapter-support.js';
+import type { CreatedSession } from '../core/first-party/first-party-sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +35,10 @@ export type FastifyRouteGuards = RouteGuards<FastifyRequest, preHandlerHookHandl
 /** The plugin's session hook with its extras, decorated on the instance as `fastify.sessionGuard`. */
 export interface FastifySessionGuard extends Omit<SessionGuardExtras<onRequestHookHandler, FastifyRequest>, keyof FastifyRouteGuards>, FastifyRouteGuards {
   (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+  /** First-party sessions: sets both session cookies from a created session (POST /v1/sessions's answer). */
+  startSession(request: FastifyRequest, reply: FastifyReply, created: CreatedSession): void;
+  /** First-party sessions: revokes the session the request proves and clears both cookies. */
+  endSession(request: FastifyRequest, reply: FastifyReply): Promise<{ revoked: boolean }>;
 }
 
 /** Writes a rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
@@ -53,6 +59,7 @@ function answer(reply: FastifyReply, done: HookHandlerDoneFunction, rejection: R
 }
 
 function sessionHook(verifier: SessionVerifier, optional: boolean): onRequestHookHandler {
+  if (verifier.firstParty !== undefined) return firstPartyHook(verifier, optional);
   // Not an async hook: a cached session calls done() synchronously, with no promise for Fastify to track.
   return function sessionguard(request, reply, done): void {
     if (request.auth) return done();
@@ -72,6 +79,18 @@ function sessionHook(verifier: SessionVerifier, optional: boolean): onRequestHoo
       return;
     }
     proceed(request, outcome, done);
+  };
+}
+
+/** With an identitySessions() provider: the first-party cookies, refreshed when their JWT expired. */
+function firstPartyHook(verifier: SessionVerifier, optional: boolean): onRequestHookHandler {
+  return function sessionguard(request, reply, done): void {
+    if (request.auth) return done();
+    void authenticateWithCookies(verifier, request, request.raw, optional).then(({ principal, error, setCookies }) => {
+      for (const cookie of setCookies) void reply.header('set-cookie', cookie);
+      if (error !== undefined) return sendSessionError(reply, error);
+      proceed(request, principal, done);
+    });
   };
 }
 
@@ -125,6 +144,11 @@ async function plugin(fastify: FastifyInstance, options: FastifySessionGuardOpti
     middleware: sessionHook,
     guard: guardHook as (check: GuardCheck<FastifyRequest>, bound?: GuardContext) => onRequestHookHandler,
   }) as unknown as FastifySessionGuard;
+  const verifier = guard.verifier;
+  guard.startSession = (_request, reply, created) => {
+    for (const cookie of startSessionCookies(verifier, created)) void reply.header('set-cookie', cookie);
+  };
+  guard.endSession = (request, reply) => endSessionWith(verifier, request.raw, (cookies) => cookies.forEach((cookie) => void reply.header('set-cookie', cookie)));
   // Declared up front, so every request of this scope has the same shape (and `auth` is null, never missing).
   fastify.decorateRequest('auth', null);
   fastify.decorate('sessionGuard', guard);

@@ -10,6 +10,8 @@ import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type R
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
+import { authenticateWithCookies, endSessionWith, startSessionCookies } from '../core/first-party/adapter-support.js';
+import type { CreatedSession } from '../core/first-party/first-party-sessions.js';
 
 /** The variables sessionguard sets: `c.get('auth')`, undefined on anonymous requests in optional mode. */
 export interface SessionGuardVariables {
@@ -32,7 +34,16 @@ export type SessionGuardHonoMiddleware = MiddlewareHandler<SessionGuardEnv>;
 /** Route guards for Hono: each is a middleware; resolvers receive the context `c`. */
 export type HonoRouteGuards = RouteGuards<Context, SessionGuardHonoMiddleware>;
 
-export interface SessionGuardMiddleware extends SessionGuardHonoMiddleware, SessionGuardExtras<SessionGuardHonoMiddleware, Context> {}
+export interface SessionGuardMiddleware extends SessionGuardHonoMiddleware, SessionGuardExtras<SessionGuardHonoMiddleware, Context> {
+  /** First-party sessions: sets both session cookies from a created session (POST /v1/sessions's answer). */
+  startSession(c: Context, created: CreatedSession): void;
+  /** First-party sessions: revokes the session the request proves and clears both cookies. */
+  endSession(c: Context): Promise<{ revoked: boolean }>;
+}
+
+function appendCookies(c: Context, cookies: readonly string[]): void {
+  for (const cookie of cookies) c.header('Set-Cookie', cookie, { append: true });
+}
 
 /** The rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sessionErrorResponse(c: Context, error: SessionError): Response {
@@ -56,6 +67,16 @@ function answer(c: Context, rejection: Rejection): Response {
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardHonoMiddleware {
+  if (verifier.firstParty !== undefined) {
+    // With an identitySessions() provider: the first-party cookies, refreshed when their JWT expired.
+    return createMiddleware<SessionGuardEnv>(async (c, next) => {
+      if (c.get('auth') !== undefined) return next();
+      const { principal, error, setCookies } = await authenticateWithCookies(verifier, c, c.req.raw, optional);
+      appendCookies(c, setCookies);
+      if (error !== undefined) return sessionErrorResponse(c, error);
+      return proceed(c, principal, next);
+    });
+  }
   // Not an async function: a cached session goes on to next() with no promise of its own.
   return createMiddleware<SessionGuardEnv>((c, next) => {
     if (c.get('auth') !== undefined) return next();
@@ -106,7 +127,12 @@ export const requireSession: HonoRouteGuards['requireSession'] = standalone.requ
 
 /** Hono middleware that verifies the session token; the principal is `c.get('auth')`. */
 export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
-  return assembleSessionGuard<SessionGuardHonoMiddleware, Context>(options, { middleware, guard: guardMiddleware });
+  const guard = assembleSessionGuard<SessionGuardHonoMiddleware, Context>(options, { middleware, guard: guardMiddleware });
+  const verifier = guard.verifier;
+  return Object.assign(guard, {
+    startSession: (c: Context, created: CreatedSession): void => appendCookies(c, startSessionCookies(verifier, created)),
+    endSession: (c: Context) => endSessionWith(verifier, c.req.raw, (cookies) => appendCookies(c, cookies)),
+  });
 }
 
 export type { SessionPrincipal, SessionGuardOptions };

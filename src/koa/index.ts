@@ -7,6 +7,8 @@ import { assembleSessionGuard, authenticateFor, checkGuard, rejectionFor, type R
 import { createRouteGuards, type RouteGuards } from '../core/guards/route-guards.js';
 import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
+import { authenticateWithCookies, endSessionWith, startSessionCookies } from '../core/first-party/adapter-support.js';
+import type { CreatedSession } from '../core/first-party/first-party-sessions.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -22,7 +24,12 @@ export type SessionGuardKoaMiddleware = Middleware<DefaultState, DefaultContext>
 /** Route guards for Koa: each is a middleware; resolvers receive `ctx`. */
 export type KoaRouteGuards = RouteGuards<SessionGuardContext, SessionGuardKoaMiddleware>;
 
-export interface SessionGuardMiddleware extends SessionGuardKoaMiddleware, SessionGuardExtras<SessionGuardKoaMiddleware, SessionGuardContext> {}
+export interface SessionGuardMiddleware extends SessionGuardKoaMiddleware, SessionGuardExtras<SessionGuardKoaMiddleware, SessionGuardContext> {
+  /** First-party sessions: sets both session cookies from a created session (POST /v1/sessions's answer). */
+  startSession(ctx: SessionGuardContext, created: CreatedSession): void;
+  /** First-party sessions: revokes the session the request proves and clears both cookies. */
+  endSession(ctx: SessionGuardContext): Promise<{ revoked: boolean }>;
+}
 
 /** Writes a rejection as sessionguard's JSON error, byte for byte what the Express adapter sends. */
 export function sendSessionError(ctx: SessionGuardContext, error: SessionError): void {
@@ -44,6 +51,7 @@ function answer(ctx: SessionGuardContext, rejection: Rejection): Promise<void> {
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardKoaMiddleware {
+  if (verifier.firstParty !== undefined) return firstPartyMiddleware(verifier, optional);
   // Not an async function: a cached session goes on to next() with no promise of its own.
   return function sessionguard(ctx: SessionGuardContext, next: Next): Promise<void> {
     if (ctx.state.auth !== undefined) return next();
@@ -61,6 +69,17 @@ function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardK
       );
     }
     return proceed(ctx, outcome, next);
+  };
+}
+
+/** With an identitySessions() provider: the first-party cookies, refreshed when their JWT expired. */
+function firstPartyMiddleware(verifier: SessionVerifier, optional: boolean): SessionGuardKoaMiddleware {
+  return async function sessionguard(ctx: SessionGuardContext, next: Next): Promise<void> {
+    if (ctx.state.auth !== undefined) return next();
+    const { principal, error, setCookies } = await authenticateWithCookies(verifier, ctx, ctx.req, optional);
+    for (const cookie of setCookies) ctx.append('Set-Cookie', cookie);
+    if (error !== undefined) return sendSessionError(ctx, error);
+    return proceed(ctx, principal, next);
   };
 }
 
@@ -93,7 +112,14 @@ export const requireSession: KoaRouteGuards['requireSession'] = standalone.requi
 
 /** Koa middleware that verifies the session token; the principal is at `ctx.state.auth`. */
 export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
-  return assembleSessionGuard<SessionGuardKoaMiddleware, SessionGuardContext>(options, { middleware, guard: guardMiddleware });
+  const guard = assembleSessionGuard<SessionGuardKoaMiddleware, SessionGuardContext>(options, { middleware, guard: guardMiddleware });
+  const verifier = guard.verifier;
+  return Object.assign(guard, {
+    startSession: (ctx: SessionGuardContext, created: CreatedSession): void => {
+      for (const cookie of startSessionCookies(verifier, created)) ctx.append('Set-Cookie', cookie);
+    },
+    endSession: (ctx: SessionGuardContext) => endSessionWith(verifier, ctx.req, (cookies) => cookies.forEach((cookie) => ctx.append('Set-Cookie', cookie))),
+  });
 }
 
 export type { SessionPrincipal, SessionGuardOptions };

@@ -223,3 +223,4 @@ export class TestIssuer {
 export function createTestIssuer(options?: TestIssuerOptions): Promise<TestIssuer> {
   return TestIssuer.create(options);
 }
+export { startTestIdentityService, TEST_SESSIONS_PROJECT_ID, TEST_SESSIONS_SECRET, type TestIdentityService, type TestIdentityServiceOptions } from './identity-sessions.js';

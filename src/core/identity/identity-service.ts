@@ -119,6 +119,12 @@ export class IdentityService {
     }
   }
 
+  /** The sessions' authenticate and revoke answers for a guard in this process (`refresh: { service }`). */
+  sessionsInProcess(operation: 'authenticate' | 'revoke', body: Record<string, unknown>): Promise<IdentityResponse> {
+    if (this.sessions === undefined) throw new TypeError('sessionguard: refresh: { service } needs an identity service with sessions configured.');
+    return this.sessions.inProcess(operation, body);
+  }
+
   /** POST /v1/sessions/verify and, with a session id, POST /v1/sessions/{session_id}/verify. */
   async verifySession(request: BodyRequest, sessionId?: string): Promise<IdentityResponse> {
     try {

@@ -89,6 +89,17 @@ export class SessionsEndpoints {
     });
   }
 
+  /** authenticate() or revoke() for a caller in this process: the same answers, without the project secret. */
+  inProcess(operation: 'authenticate' | 'revoke', body: Record<string, unknown>): Promise<IdentityResponse> {
+    const work = async (requestId: string): Promise<IdentityResponse> => {
+      if (operation === 'authenticate') return grantAnswer(requestId, await this.context.service.authenticate(parseAuthenticateBody(body)));
+      await this.context.service.revoke(parseRevokeBody(body));
+      return stytchOk(requestId, {});
+    };
+    const requestId = newRequestId();
+    return work(requestId).catch((error: unknown) => stytchError(requestId, toSessionsError(error)));
+  }
+
   /** GET /v1/sessions?user_id=… */
   list(request: BodyRequest): Promise<IdentityResponse> {
     return this.answer(request, 'sessions:list', async (_scopes, requestId) => {

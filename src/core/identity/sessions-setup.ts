@@ -1,6 +1,6 @@
 import type { SessionGuardOptions } from '../options.js';
 import { buildProvider } from '../providers/build.js';
-import { readStytchClaims } from '../providers/stytch-claims.js';
+import { readSessionAccess, readSessionClaim } from '../providers/identity-sessions.js';
 import type { Provider } from '../providers/types.js';
 import { buildPrincipalBase, createPrincipal } from '../principal/principal.js';
 import { isRemoteProvider } from '../remote/remote-provider.js';
@@ -53,7 +53,8 @@ export class PreparedSessions {
     const algorithms = [...new Set(this.resolved.keys.map((key) => key.alg))];
     // Stytch-shaped session JWTs: roles and session id come from the session claim. Subjects are canonical
     // user ids (as WorkOS's are): a status recorded for the user id applies to the session's JWTs.
-    this.provider = buildProvider(
+    // Grants come only from the session claim, as identitySessions() reads them: a custom claim named scope or brand_id grants nothing.
+    const provider = buildProvider(
       { name: SESSIONS_PROVIDER_NAME, jwks: this.jwts.jwks(), algorithms, audience: this.resolved.projectId },
       {
         kind: 'stytch',
@@ -64,9 +65,10 @@ export class PreparedSessions {
         requireSessionId: true,
         legacyUsers: false,
         subjectIsWorkosUser: true,
-        readClaims: readStytchClaims,
+        readClaims: readSessionClaim,
       },
     );
+    this.provider = Object.freeze({ ...provider, readAccess: readSessionAccess });
   }
 
   /**

@@ -77,8 +77,12 @@ export function principalBaseOf(fields: ProviderClaims, scopes: readonly string[
   return deepFreeze({ ...fields, scopes: [...scopes], scope: scopes.join(' '), brandId, claims });
 }
 
-export function buildPrincipalBase(provider: Pick<Provider, 'brandClaim' | 'roleClaim' | 'readClaims'>, payload: JsonObject): PrincipalBase {
+export function buildPrincipalBase(provider: Pick<Provider, 'brandClaim' | 'roleClaim' | 'readClaims' | 'readAccess'>, payload: JsonObject): PrincipalBase {
   const fields = provider.readClaims(payload);
+  if (provider.readAccess !== undefined) {
+    const access = provider.readAccess(payload);
+    return principalBaseOf(fields, access.scopes, access.brandId, payload);
+  }
   const roles = provider.roleClaim === undefined ? fields.roles : unique(words(payload[provider.roleClaim], /[\s,]+/));
   const brand = payload[provider.brandClaim];
   return principalBaseOf({ ...fields, roles }, scopesOf(payload, fields.permissions), typeof brand === 'string' && brand !== '' ? brand : null, payload);

@@ -63,4 +63,6 @@ export interface Provider {
   readonly refuseToken: (header: JsonObject, payload: JsonObject) => TokenRefusal | undefined;
   /** The vendor's reading of a verified payload: roles, organization, permissions, features... */
   readonly readClaims: (payload: JsonObject) => ProviderClaims;
+  /** Where scopes and brand come from when not the top-level `scope`/`scp` and brand claim (identitySessions(): the session claim only). */
+  readonly readAccess?: (payload: JsonObject) => { scopes: readonly string[]; brandId: string | null };
 }

@@ -35,7 +35,7 @@ export function validateClockTolerance(where: string, value: number | undefined)
   return value;
 }
 
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+export const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Key sets travel over https; plain http only to this machine (tests, sidecars). */
 export function validateKeySetUrl(where: string, value: string): string {

@@ -240,3 +240,15 @@ export function assertSingleCredential(credentials: Credentials, errors: ErrorFa
     throw errors.invalidRequest('duplicate_authorization', MORE_THAN_ONE_CREDENTIAL);
   }
 }
+
+/** The Cookie header lines of a request, and whether it sends an Authorization credential of ours (first-party sessions read these). */
+export function cookieHeadersOf(request: RequestLike): { cookies: readonly string[]; bearer: boolean; origin: string | undefined } {
+  const headers = readHeaders(request);
+  const bearer = headers.authorizationCount > 0 && headers.authorization !== undefined && bearerToken(headers.authorization) !== undefined;
+  return { cookies: headers.cookie ?? [], bearer, origin: headers.origin };
+}
+
+/** Credentials for a token taken from one of the request's cookies (the CSRF check reads the request's method and origin). */
+export function cookieCredentials(request: RequestLike, token: string, origin: string | undefined = readHeaders(request).origin): Credentials {
+  return new FoundCredentials(token, 'cookie', origin, request);
+}
