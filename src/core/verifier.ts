@@ -5,7 +5,7 @@ import { ErrorResponder } from './respond.js';
 import { reportRejection, toSessionError } from './rejections.js';
 import { findCredentials } from './request/custom-token.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
-import { assertRequestLike, assertSingleCredential, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
+import { assertRequestLike, assertSingleCredential, plainCredentials, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
 import { requestFields } from './request/context.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
@@ -14,6 +14,7 @@ import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claim
 import { TokenCache, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
+import { acceptHeader } from './providers/accept-header.js';
 import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
 import { SignatureOffload } from './keys/signature-offload.js';
 import { buildPrincipalBase, createPrincipal, type SessionPrincipal } from './principal/principal.js';
@@ -126,10 +127,7 @@ export class SessionVerifier {
     const found = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
     if (found === undefined) return undefined;
     assertSingleCredential(found, this.errors);
-    // A plain object with every field its own: the hot path's credentials read the method only when asked.
-    // `header` and `encrypted` go with it, so verify(credentials) can run the CSRF check against the request's own origin.
-    const header = (name: string): string | undefined => found.header?.(name);
-    return { token: found.token, source: found.source, method: found.method, origin: found.origin, header, encrypted: found.encrypted === true };
+    return plainCredentials(found);
   }
 
   /**
@@ -227,21 +225,14 @@ export class SessionVerifier {
   /** Decode, route by `iss`, check the header against the provider, then signature and claims; caches the result. */
   private async verifyToken(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): Promise<VerifiedToken> {
     const { header, payload } = decodeCredentials(credentials, this.errors);
-    const alg = header.alg as string;
     const provider = this.providers.route(payload);
-    if (!provider.algorithms.includes(alg)) {
-      throw this.errors.invalidToken('alg_not_allowed', 'The token is signed with an algorithm this server does not accept.');
-    }
-    const refusal = provider.refuseToken(header, payload);
-    if (refusal !== undefined) throw this.errors.invalidToken(refusal.reason, refusal.message);
-    const kid = header.kid;
-    if (kid !== undefined && typeof kid !== 'string') throw this.errors.invalidToken('kid_unknown', 'The token names no usable key.');
+    const kid = acceptHeader(provider, header, payload, this.errors);
     if (this.tokenCache !== undefined) this.reporter.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.settings.requestIdHeader) });
 
     const keySet = this.providers.keySetOf(provider);
     try {
       // Thread pool or not is decided here, in the request's own execution context, before the first await.
-      await verifySignature(credentials.token, keySet, kid, alg, this.offload.shouldOffload());
+      await verifySignature(credentials.token, keySet, kid, header.alg as string, this.offload.shouldOffload());
     } catch (error) {
       if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
       throw error;
@@ -276,9 +267,10 @@ export class SessionVerifier {
   }
 }
 
-/** Builds the framework-free verifier. */
+// Recognised by either build (CommonJS or ESM) of the package, as instanceof cannot be.
 brandClass(SessionVerifier, SESSION_VERIFIER_BRAND);
 
+/** Builds the framework-free verifier. */
 export function createVerifier(options: SessionGuardOptions): SessionVerifier {
   return new SessionVerifier(options);
 }

@@ -252,3 +252,13 @@ export function cookieHeadersOf(request: RequestLike): { cookies: readonly strin
 export function cookieCredentials(request: RequestLike, token: string, origin: string | undefined = readHeaders(request).origin): Credentials {
   return new FoundCredentials(token, 'cookie', origin, request);
 }
+
+/**
+ * Found credentials as a plain object with every field its own (the hot path's read the method
+ * only when asked); `header` and `encrypted` go with it, so verify(credentials) can still run the
+ * CSRF check against the request's own origin.
+ */
+export function plainCredentials(found: Credentials): Credentials {
+  const header = (name: string): string | undefined => found.header?.(name);
+  return { token: found.token, source: found.source, method: found.method, origin: found.origin, header, encrypted: found.encrypted === true };
+}
