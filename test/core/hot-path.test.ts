@@ -68,7 +68,9 @@ test('no token: optional mode answers undefined at once; otherwise a synchronous
 });
 
 test('a cached token is not answered from the cache after its exp: 401 token_expired', async () => {
-  let now = Date.now();
+  // The verifier's clock starts at the next whole second: the token's iat (the real second it is minted in)
+  // is then never in the verifier's future, which with no tolerance would be iat_in_future.
+  let now = (Math.floor(Date.now() / 1000) + 1) * 1000;
   const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now });
   const token = await workos.sessionToken({ expiresIn: 60 });
   await verifier.authenticateNow(bearerRequest(token));
@@ -103,7 +105,8 @@ describe('a keep-alive connection that sends its token again', () => {
   });
 
   test('is refused once the token expired: the memo only names a cache entry, which is gone', async () => {
-    let now = Date.now();
+    // Starts at the next whole second, so the token's iat is never in the verifier's future (no tolerance here).
+    let now = (Math.floor(Date.now() / 1000) + 1) * 1000;
     const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now });
     const connection = {};
     const token = await workos.sessionToken({ expiresIn: 60 });
