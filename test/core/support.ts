@@ -8,8 +8,13 @@ export function bearerRequest(token: string, headers: Record<string, string> = {
 
 /** authenticate() with a bearer token: the principal, or the SessionError it threw. */
 export async function authenticate(verifier: SessionVerifier, token: string): Promise<SessionPrincipal | SessionError> {
+  return authenticateRequest(verifier, bearerRequest(token));
+}
+
+/** authenticate() with any request (cookies, other schemes, no token): the principal, or the SessionError it threw. */
+export async function authenticateRequest(verifier: SessionVerifier, request: RequestLike): Promise<SessionPrincipal | SessionError> {
   try {
-    const principal = await verifier.authenticate(bearerRequest(token));
+    const principal = await verifier.authenticate(request);
     if (principal === undefined) throw new Error('authenticate() answered no principal for a required token');
     return principal;
   } catch (error) {

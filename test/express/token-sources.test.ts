@@ -1,4 +1,8 @@
-/** CONTRACT.md section 1: where the token comes from, precedence, and the 400 cases. */
+/**
+ * CONTRACT.md section 1, the part only a real Express request shows: duplicate header lines on the
+ * wire (Node folds them in req.headers; the adapter must hand over rawHeaders), and no token from
+ * what Express parses (req.query, req.body). The rest of the section is in test/core/token-sources.test.ts.
+ */
 import request from 'supertest';
 import express, { type Express } from 'express';
 import { expectError, guardedApp, listen, rawRequest } from '../helpers';
@@ -11,49 +15,13 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  ({ app } = guardedApp({ providers: [issuers.workos.provider()] }));
+  const started = guardedApp({ providers: [issuers.workos.provider()] });
+  app = started.app;
+  // rawRequest half-closes its socket, and Node's server then ends the connection before a response
+  // that waits for a cold key fetch: the keys are fetched first (before the split, earlier tests did it).
+  await expect(started.guard.warm()).resolves.toBe(true);
   alice = await issuers.workos.sessionToken({ sub: 'user_01ALICE' });
   bob = await issuers.workos.sessionToken({ sub: 'user_01BOB' });
-});
-
-describe('Authorization header', () => {
-  test.each(['Bearer', 'bearer', 'BEARER', 'bEaReR'])('scheme %s is accepted (case-insensitive)', async (scheme) => {
-    const res = await request(app).get('/me').set('Authorization', `${scheme} ${alice}`);
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('user_01ALICE');
-  });
-
-  test('spaces around and inside the header value are trimmed', async () => {
-    const { port, close } = await listen(app);
-    try {
-      const res = await rawRequest(port, 'GET', '/me', [`Authorization:   Bearer    ${alice}   `]);
-      expect(res.status).toBe(200);
-      expect(res.body.subject).toBe('user_01ALICE');
-    } finally {
-      await close();
-    }
-  });
-
-  test('another scheme alone counts as no token', async () => {
-    const res = await request(app).get('/me').set('Authorization', 'Basic dXNlcjpwYXNz');
-    expectError(res, 401, 'missing_token');
-  });
-
-  test('another scheme with a session cookie: the cookie is used', async () => {
-    const res = await request(app).get('/me').set('Authorization', 'Basic dXNlcjpwYXNz').set('Cookie', `__session=${bob}`);
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('user_01BOB');
-  });
-
-  test('"Bearer" with only spaces after it is a 400 empty_bearer', async () => {
-    const res = await request(app).get('/me').set('Authorization', 'Bearer');
-    expectError(res, 400, 'invalid_request', 'empty_bearer');
-  });
-
-  test('two credentials in one header are a 400', async () => {
-    const res = await request(app).get('/me').set('Authorization', `Bearer ${alice}, Bearer ${bob}`);
-    expectError(res, 400, 'invalid_request', 'duplicate_authorization');
-  });
 });
 
 describe('duplicate headers on the wire (Node keeps only one in req.headers)', () => {
@@ -86,74 +54,6 @@ describe('duplicate headers on the wire (Node keeps only one in req.headers)', (
     const res = await rawRequest(port, 'GET', '/me', ['Cookie: theme=dark', `Cookie: __session=${alice}`]);
     expect(res.status).toBe(200);
     expect(res.body.subject).toBe('user_01ALICE');
-  });
-});
-
-describe('session cookie', () => {
-  test('is read among other cookies', async () => {
-    const res = await request(app).get('/me').set('Cookie', `theme=dark; __session=${alice}; lang=en`);
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('user_01ALICE');
-  });
-
-  test('the same session cookie twice is not ambiguous', async () => {
-    const res = await request(app).get('/me').set('Cookie', `__session=${alice}; __session=${alice}`);
-    expect(res.status).toBe(200);
-  });
-
-  test('two different session cookies are a 400', async () => {
-    const res = await request(app).get('/me').set('Cookie', `__session=${alice}; __session=${bob}`);
-    expectError(res, 400, 'invalid_request', 'duplicate_cookie');
-  });
-
-  test('a quoted cookie value is unquoted', async () => {
-    const res = await request(app).get('/me').set('Cookie', `__session="${alice}"`);
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('user_01ALICE');
-  });
-
-  test('an empty session cookie counts as no token', async () => {
-    const res = await request(app).get('/me').set('Cookie', '__session=');
-    expectError(res, 401, 'missing_token');
-  });
-
-  test('a cookie whose name only contains the session cookie name is not it', async () => {
-    const res = await request(app).get('/me').set('Cookie', `x__session=${alice}; __session_other=${alice}`);
-    expectError(res, 401, 'missing_token');
-  });
-
-  test('a custom cookieName is read, and __session is then ignored', async () => {
-    const custom = express();
-    custom.use(sessionGuard({ providers: [issuers.workos.provider()], cookieName: 'sg_token' }));
-    custom.get('/me', (req, res) => res.json(req.auth));
-    const ok = await request(custom).get('/me').set('Cookie', `sg_token=${alice}`);
-    expect(ok.status).toBe(200);
-    expect(ok.body.subject).toBe('user_01ALICE');
-    expectError(await request(custom).get('/me').set('Cookie', `__session=${alice}`), 401, 'missing_token');
-  });
-});
-
-describe('precedence', () => {
-  test('the header wins over the cookie', async () => {
-    const res = await request(app).get('/me').set('Authorization', `Bearer ${alice}`).set('Cookie', `__session=${bob}`);
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('user_01ALICE');
-  });
-
-  test('an invalid header token never falls back to a valid cookie', async () => {
-    const res = await request(app).get('/me').set('Authorization', 'Bearer not.a.token').set('Cookie', `__session=${bob}`);
-    expectError(res, 401, 'invalid_token', 'token_malformed');
-  });
-
-  test('an expired header token never falls back to a valid cookie', async () => {
-    const expired = await issuers.workos.sessionToken({ sub: 'user_01ALICE', expiresIn: -60 });
-    const res = await request(app).get('/me').set('Authorization', `Bearer ${expired}`).set('Cookie', `__session=${bob}`);
-    expectError(res, 401, 'token_expired');
-  });
-
-  test('an empty Bearer header does not fall back to the cookie', async () => {
-    const res = await request(app).get('/me').set('Authorization', 'Bearer ').set('Cookie', `__session=${bob}`);
-    expectError(res, 400, 'invalid_request', 'empty_bearer');
   });
 });
 

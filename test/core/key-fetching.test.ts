@@ -1,10 +1,10 @@
-/** CONTRACT.md section 6 basics: zero fetches for unknown issuers, single flight, rotation and cooldown, outages. */
+/** CONTRACT.md section 6 basics: zero fetches for unknown issuers, single flight, rotation and cooldown, outages; on the framework-free verifier. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
-import { expectError, guardedApp, listen } from '../helpers';
-import type { SessionGuardOptions } from '../../src';
+import { createVerifier, type SessionGuardOptions, type SessionPrincipal, type SessionVerifier } from '../../src';
 import { closeIssuers, createTestIssuer, manualClock, type TestIssuer } from '../support/issuers';
+import { authenticate, expectRejection, statusOf } from './support';
+import { collectingLogger } from '../support/logger';
 
 const opened: TestIssuer[] = [];
 afterAll(() => closeIssuers(Object.fromEntries(opened.map((issuer, i) => [String(i), issuer]))));
@@ -16,62 +16,60 @@ async function freshIssuer(): Promise<TestIssuer> {
   return issuer;
 }
 
-function appFor(issuer: TestIssuer, options: Partial<SessionGuardOptions> = {}) {
-  return guardedApp({ providers: [issuer.provider()], ...options });
+/** A verifier for the given options; what it logs (a key host down) is kept by a collecting logger. */
+function verifierWith(options: SessionGuardOptions): SessionVerifier {
+  return createVerifier({ logger: collectingLogger(), ...options });
 }
 
-function get(app: Parameters<typeof request>[0], token: string) {
-  return request(app).get('/me').set('Authorization', `Bearer ${token}`);
+function verifierFor(issuer: TestIssuer, options: Partial<SessionGuardOptions> = {}): SessionVerifier {
+  return verifierWith({ providers: [issuer.provider()], ...options });
 }
+
+const get = authenticate;
 
 test('a token from an unknown issuer makes zero key fetches', async () => {
   const issuer = await freshIssuer();
-  const { app } = appFor(issuer);
+  const verifier = verifierFor(issuer);
   const token = await issuer.sessionToken({ claims: { iss: 'https://attacker.example' } });
-  for (let i = 0; i < 3; i++) expectError(await get(app, token), 401, 'invalid_token', 'issuer_unknown');
+  for (let i = 0; i < 3; i++) expectRejection(await get(verifier, token), 401, 'invalid_token', 'issuer_unknown');
   expect(issuer.jwksRequests).toBe(0);
 });
 
 test('issuer routing is an exact string compare: a trailing slash or another case is unknown, with no fetch', async () => {
   const issuer = await freshIssuer();
-  const { app } = appFor(issuer);
+  const verifier = verifierFor(issuer);
   for (const iss of [`${issuer.issuer}/`, issuer.issuer.toUpperCase(), ` ${issuer.issuer}`]) {
-    expectError(await get(app, await issuer.sessionToken({ claims: { iss } })), 401, 'invalid_token', 'issuer_unknown');
+    expectRejection(await get(verifier, await issuer.sessionToken({ claims: { iss } })), 401, 'invalid_token', 'issuer_unknown');
   }
   expect(issuer.jwksRequests).toBe(0);
 });
 
 test('malformed tokens and refused algorithms make zero key fetches', async () => {
   const issuer = await freshIssuer();
-  const { app } = appFor(issuer);
-  expectError(await get(app, 'a.b'), 401, 'invalid_token', 'token_malformed');
+  const verifier = verifierFor(issuer);
+  expectRejection(await get(verifier, 'a.b'), 401, 'invalid_token', 'token_malformed');
   const ed = await issuer.createDetachedKey('EdDSA');
-  expectError(await get(app, await issuer.sessionToken({}, { key: ed })), 401, 'invalid_token', 'alg_not_allowed');
+  expectRejection(await get(verifier, await issuer.sessionToken({}, { key: ed })), 401, 'invalid_token', 'alg_not_allowed');
   expect(issuer.jwksRequests).toBe(0);
 });
 
 test('50 concurrent cold requests make exactly one key fetch', async () => {
   const issuer = await freshIssuer();
-  const { app } = appFor(issuer);
+  const verifier = verifierFor(issuer);
   const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issuer.sessionToken({ sub: `user_01C${i}` })));
-  const { server, close } = await listen(app);
-  try {
-    const responses = await Promise.all(tokens.map((token) => get(server, token)));
-    expect(responses.map((res) => res.status)).toEqual(tokens.map(() => 200));
-    expect(new Set(responses.map((res) => res.body.subject)).size).toBe(50);
-  } finally {
-    await close();
-  }
+  const outcomes = await Promise.all(tokens.map((token) => get(verifier, token)));
+  expect(outcomes.map(statusOf)).toEqual(tokens.map(() => 200));
+  expect(new Set(outcomes.map((outcome) => (outcome as SessionPrincipal).subject)).size).toBe(50);
   expect(issuer.jwksRequests).toBe(1);
 });
 
 test('warm() fetches ahead of traffic; requests then make no fetch', async () => {
   const issuer = await freshIssuer();
-  const { app, guard } = appFor(issuer);
-  expect(guard.ready).toBe(false);
-  await expect(guard.warm()).resolves.toBe(true);
-  expect(guard.ready).toBe(true);
-  expect((await get(app, await issuer.sessionToken())).status).toBe(200);
+  const verifier = verifierFor(issuer);
+  expect(verifier.ready).toBe(false);
+  await expect(verifier.warm()).resolves.toBe(true);
+  expect(verifier.ready).toBe(true);
+  expect(statusOf(await get(verifier, await issuer.sessionToken()))).toBe(200);
   expect(issuer.jwksRequests).toBe(1);
 });
 
@@ -79,26 +77,26 @@ describe('keys named in the token header are never trusted', () => {
   test.each(['jku', 'x5u'])('a %s pointing at an attacker key set is never fetched', async (member) => {
     const victim = await freshIssuer();
     const attacker = await freshIssuer();
-    const { app } = appFor(victim);
+    const verifier = verifierFor(victim);
     const token = await attacker.sessionToken({ claims: { iss: victim.issuer } }, { header: { [member]: attacker.jwksUrl } });
-    expectError(await get(app, token), 401, 'invalid_token', 'kid_unknown');
+    expectRejection(await get(verifier, token), 401, 'invalid_token', 'kid_unknown');
     expect(attacker.jwksRequests).toBe(0);
   });
 
   test('an embedded jwk is ignored, also under the real kid', async () => {
     const victim = await freshIssuer();
-    const { app } = appFor(victim);
+    const verifier = verifierFor(victim);
     const forger = await victim.createDetachedKey('ES256', victim.key.kid);
     const token = await victim.sessionToken({}, { key: forger, header: { jwk: forger.publicJwk } });
-    expectError(await get(app, token), 401, 'invalid_token', 'signature_invalid');
+    expectRejection(await get(verifier, token), 401, 'invalid_token', 'signature_invalid');
   });
 
   test('an x5c chain is ignored', async () => {
     const victim = await freshIssuer();
-    const { app } = appFor(victim);
+    const verifier = verifierFor(victim);
     const forger = await victim.createDetachedKey('ES256', victim.key.kid);
     const token = await victim.sessionToken({}, { key: forger, header: { x5c: ['MIIBfake'] } });
-    expectError(await get(app, token), 401, 'invalid_token', 'signature_invalid');
+    expectRejection(await get(verifier, token), 401, 'invalid_token', 'signature_invalid');
   });
 });
 
@@ -106,66 +104,61 @@ describe('rotation and the unknown-kid cooldown', () => {
   test('a rotated key is picked up at once, a second after the first fetch; the next unknown kid waits for the cooldown (default 30 s)', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now });
+    const verifier = verifierFor(issuer, { clock: clock.now });
     const oldToken = await issuer.sessionToken({ expiresIn: 3600 });
-    expect((await get(app, oldToken)).status).toBe(200);
+    expect(statusOf(await get(verifier, oldToken))).toBe(200);
     expect(issuer.jwksRequests).toBe(1);
 
     await issuer.rotate();
     const newToken = await issuer.sessionToken({ expiresIn: 3600 });
     clock.advance(1);
-    expect((await get(app, newToken)).status).toBe(200);
+    expect(statusOf(await get(verifier, newToken))).toBe(200);
     expect(issuer.jwksRequests).toBe(2);
 
     // The old key is no longer published: its token, though cached as verified, stops verifying (no refetch within the cooldown).
-    expectError(await get(app, oldToken), 401, 'invalid_token', 'kid_unknown');
+    expectRejection(await get(verifier, oldToken), 401, 'invalid_token', 'kid_unknown');
     expect(issuer.jwksRequests).toBe(2);
 
     await issuer.rotate();
     const newerToken = await issuer.sessionToken({ expiresIn: 3600 });
     clock.advance(28);
-    for (let i = 0; i < 5; i++) expectError(await get(app, newerToken), 401, 'invalid_token', 'kid_unknown');
+    for (let i = 0; i < 5; i++) expectRejection(await get(verifier, newerToken), 401, 'invalid_token', 'kid_unknown');
     expect(issuer.jwksRequests).toBe(2);
     clock.advance(2); // 30 s after the refetch the first rotation caused
-    expect((await get(app, newerToken)).status).toBe(200);
+    expect(statusOf(await get(verifier, newerToken))).toBe(200);
     expect(issuer.jwksRequests).toBe(3);
   });
 
   test('keySets.cooldownMs sets the period', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now, keySets: { cooldownMs: 2000 } });
-    expect((await get(app, await issuer.sessionToken())).status).toBe(200);
+    const verifier = verifierFor(issuer, { clock: clock.now, keySets: { cooldownMs: 2000 } });
+    expect(statusOf(await get(verifier, await issuer.sessionToken()))).toBe(200);
     await issuer.rotate({ keepOld: true });
-    expect((await get(app, await issuer.sessionToken())).status).toBe(200);
+    expect(statusOf(await get(verifier, await issuer.sessionToken()))).toBe(200);
     expect(issuer.jwksRequests).toBe(2);
     await issuer.rotate({ keepOld: true });
     const newToken = await issuer.sessionToken();
     clock.advance(1);
-    expectError(await get(app, newToken), 401, 'invalid_token', 'kid_unknown');
+    expectRejection(await get(verifier, newToken), 401, 'invalid_token', 'kid_unknown');
     expect(issuer.jwksRequests).toBe(2);
     clock.advance(1);
-    expect((await get(app, newToken)).status).toBe(200);
+    expect(statusOf(await get(verifier, newToken))).toBe(200);
     expect(issuer.jwksRequests).toBe(3);
   });
 
   test('a flood of unknown kids refetches at most once per cooldown', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now });
-    expect((await get(app, await issuer.sessionToken())).status).toBe(200);
+    const verifier = verifierFor(issuer, { clock: clock.now });
+    expect(statusOf(await get(verifier, await issuer.sessionToken()))).toBe(200);
     clock.advance(31);
     const stranger = await issuer.createDetachedKey();
     const strangers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => issuer.sessionToken({}, { key: stranger, header: { kid: `unknown_${i}` } })),
     );
-    const { server, close } = await listen(app);
-    try {
-      const responses = await Promise.all(strangers.map((token) => get(server, token)));
-      for (const res of responses) expectError(res, 401, 'invalid_token', 'kid_unknown');
-    } finally {
-      await close();
-    }
+    const outcomes = await Promise.all(strangers.map((token) => get(verifier, token)));
+    for (const outcome of outcomes) expectRejection(outcome, 401, 'invalid_token', 'kid_unknown');
     expect(issuer.jwksRequests).toBe(2);
   });
 });
@@ -174,19 +167,19 @@ describe('outages', () => {
   test('a key set that cannot be fetched is a 503 jwks_unavailable, and the failure is not cached as success', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now });
+    const verifier = verifierFor(issuer, { clock: clock.now });
     const token = await issuer.sessionToken({ expiresIn: 3600 });
     issuer.jwksOverride = { status: 503, body: 'maintenance', contentType: 'text/plain' };
-    const down = await get(app, token);
-    expectError(down, 503, 'service_unavailable', 'jwks_unavailable');
-    expect(Number(down.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const down = await get(verifier, token);
+    const rejection = expectRejection(down, 503, 'service_unavailable', 'jwks_unavailable');
+    expect(Number(rejection.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
     // Within the backoff no request hammers the key host.
-    expectError(await get(app, token), 503, 'service_unavailable', 'jwks_unavailable');
+    expectRejection(await get(verifier, token), 503, 'service_unavailable', 'jwks_unavailable');
     expect(issuer.jwksRequests).toBe(1);
 
     issuer.jwksOverride = undefined;
     clock.advance(2);
-    expect((await get(app, token)).status).toBe(200);
+    expect(statusOf(await get(verifier, token))).toBe(200);
     expect(issuer.jwksRequests).toBe(2);
   });
 
@@ -198,23 +191,23 @@ describe('outages', () => {
   ])('a key set answered as %s is a 503, never a 500', async (_title, override) => {
     const issuer = await freshIssuer();
     issuer.jwksOverride = override;
-    const { app } = appFor(issuer);
-    expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+    const verifier = verifierFor(issuer);
+    expectRejection(await get(verifier, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
   });
 
   test('a key set over 64 KiB is refused (503)', async () => {
     const issuer = await freshIssuer();
     issuer.jwksOverride = { status: 200, body: JSON.stringify({ ...issuer.jwks(), padding: 'x'.repeat(65 * 1024) }) };
-    const { app } = appFor(issuer);
-    expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+    const verifier = verifierFor(issuer);
+    expectRejection(await get(verifier, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
   });
 
   test('a key set with more than 100 keys is refused (503)', async () => {
     const issuer = await freshIssuer();
     const keys = Array.from({ length: 101 }, (_, i) => ({ ...issuer.key.publicJwk, kid: i === 0 ? issuer.key.kid : `k${i}` }));
     issuer.jwksOverride = { status: 200, body: JSON.stringify({ keys }) };
-    const { app } = appFor(issuer);
-    expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+    const verifier = verifierFor(issuer);
+    expectRejection(await get(verifier, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
   });
 
   test('a redirect is not followed, even to the real key set (503)', async () => {
@@ -223,8 +216,8 @@ describe('outages', () => {
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = redirecting.address() as AddressInfo;
-      const { app } = guardedApp({ providers: [issuer.provider({ jwksUrl: `http://127.0.0.1:${port}/jwks` })] });
-      expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+      const verifier = verifierWith({ providers: [issuer.provider({ jwksUrl: `http://127.0.0.1:${port}/jwks` })] });
+      expectRejection(await get(verifier, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
       expect(issuer.jwksRequests).toBe(0);
     } finally {
       redirecting.closeAllConnections();
@@ -235,37 +228,37 @@ describe('outages', () => {
   test('held keys keep verifying when a refresh fails (stale-if-error)', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now, keySets: { maxAgeMs: 60_000, maxStaleMs: 600_000 }, tokenCache: false });
-    expect((await get(app, await issuer.sessionToken({ expiresIn: 3600 }))).status).toBe(200);
+    const verifier = verifierFor(issuer, { clock: clock.now, keySets: { maxAgeMs: 60_000, maxStaleMs: 600_000 }, tokenCache: false });
+    expect(statusOf(await get(verifier, await issuer.sessionToken({ expiresIn: 3600 })))).toBe(200);
     issuer.jwksOverride = { status: 500, body: '{}' };
     clock.advance(120);
     // Past maxAge a refresh is attempted (and fails); the held keys still verify.
-    expect((await get(app, await issuer.sessionToken({ expiresIn: 3600, issuedAt: -1 }))).status).toBe(200);
+    expect(statusOf(await get(verifier, await issuer.sessionToken({ expiresIn: 3600, issuedAt: -1 })))).toBe(200);
     // Past maxAge + maxStale the held keys are no longer trusted.
     clock.advance(600);
-    const res = await get(app, await issuer.sessionToken({ expiresIn: 3600, issuedAt: -1 }));
-    expectError(res, 503, 'service_unavailable', 'jwks_unavailable');
+    const outcome = await get(verifier, await issuer.sessionToken({ expiresIn: 3600, issuedAt: -1 }));
+    expectRejection(outcome, 503, 'service_unavailable', 'jwks_unavailable');
   });
 
   test('during an outage an unknown kid is a 503 (it may be a rotation we cannot see), known kids still verify', async () => {
     const issuer = await freshIssuer();
     const clock = manualClock();
-    const { app } = appFor(issuer, { clock: clock.now });
+    const verifier = verifierFor(issuer, { clock: clock.now });
     const known = await issuer.sessionToken({ expiresIn: 3600 });
-    expect((await get(app, known)).status).toBe(200);
+    expect(statusOf(await get(verifier, known))).toBe(200);
     issuer.jwksOverride = { status: 500, body: '{}' };
     clock.advance(31);
     const stranger = await issuer.sessionToken({ expiresIn: 3600 }, { key: await issuer.createDetachedKey() });
-    expectError(await get(app, stranger), 503, 'service_unavailable', 'jwks_unavailable');
-    expect((await get(app, await issuer.sessionToken({ expiresIn: 3600 }))).status).toBe(200);
+    expectRejection(await get(verifier, stranger), 503, 'service_unavailable', 'jwks_unavailable');
+    expect(statusOf(await get(verifier, await issuer.sessionToken({ expiresIn: 3600 })))).toBe(200);
   });
 
   test('warm() reports false while the key host is down, and ready stays false', async () => {
     const issuer = await freshIssuer();
     issuer.jwksOverride = { status: 500, body: '{}' };
-    const { guard } = appFor(issuer);
-    await expect(guard.warm()).resolves.toBe(false);
-    expect(guard.ready).toBe(false);
+    const verifier = verifierFor(issuer);
+    await expect(verifier.warm()).resolves.toBe(false);
+    expect(verifier.ready).toBe(false);
   });
 
   test('a key host that never answers is cut off by the fetch timeout (503)', async () => {
@@ -274,11 +267,11 @@ describe('outages', () => {
     try {
       const issuer = await freshIssuer();
       const { port } = hanging.address() as AddressInfo;
-      const { app } = guardedApp({
+      const verifier = verifierWith({
         providers: [issuer.provider({ jwksUrl: `http://127.0.0.1:${port}/jwks` })],
         keySets: { fetchTimeoutMs: 200 },
       });
-      expectError(await get(app, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
+      expectRejection(await get(verifier, await issuer.sessionToken()), 503, 'service_unavailable', 'jwks_unavailable');
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
