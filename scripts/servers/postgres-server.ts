@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis-server';
+import { freePort, stopProcess } from './redis-server';
 
 /** Where Debian's postgresql package puts its binaries (the newest major), else the PATH. */
 function binary(name: string): string {
@@ -90,11 +90,7 @@ export class PostgresServer {
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (child === undefined || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    });
+    await stopProcess(child, 'SIGINT');
   }
 
   async close(): Promise<void> {
