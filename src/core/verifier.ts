@@ -10,14 +10,12 @@ import { checkCsrf } from './request/csrf.js';
 import { requestFields } from './request/context.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
 import { decodeCredentials } from './token/decode-credentials.js';
-import { checkStaticClaims, checkTime, throwIfClaimProblem } from './token/claims.js';
+import { checkTime, throwIfClaimProblem } from './token/claims.js';
 import { TokenCache, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
-import { acceptHeader } from './providers/accept-header.js';
-import { SignatureRejected, verifySignature } from './keys/verify-signature.js';
-import { SignatureOffload } from './keys/signature-offload.js';
-import { buildPrincipalBase, createPrincipal, type SessionPrincipal } from './principal/principal.js';
+import { UncachedTokens } from './uncached-tokens.js';
+import { createPrincipal, type SessionPrincipal } from './principal/principal.js';
 import { LegacyUsers } from './principal/legacy-users.js';
 import { SessionChecks, type Invalidation } from './session/session-checks.js';
 import { invalidationFor, storeHooks } from './session/store-hooks.js';
@@ -46,14 +44,13 @@ export class SessionVerifier {
   private readonly options: SessionGuardOptions;
   private readonly providers: ProviderRegistry;
   private readonly tokenCache: TokenCache | undefined;
-  private readonly legacyUsers: LegacyUsers;
+  /** The cache-miss path: decoding, routing, signature and claims. */
+  private readonly uncached: UncachedTokens;
   private readonly sessionChecks: SessionChecks | undefined;
   /** Events (`emit`: the app's onEvent, undefined without one), and the log lines a user must not miss. */
   private readonly reporter: Reporter;
   private readonly now: () => number;
   private readonly unsubscribe: (() => void) | undefined;
-  /** Whether a signature check runs on the event loop or on the thread pool. */
-  private readonly offload = new SignatureOffload();
   /** Set in remote mode: tokens are verified by a remote identity service (the only provider). */
   private readonly remote: RemoteVerification | undefined;
   /** Set with an identitySessions() provider: the first-party cookies, their refresh, sign-in and sign-out. */
@@ -83,7 +80,8 @@ export class SessionVerifier {
     });
     if (settings.tokenCacheMax > 0) this.tokenCache = new TokenCache(settings.tokenCacheMax, settings.tokenCacheMaxTtlMs, now);
     const hookTimeoutMs = settings.hookTimeoutMs;
-    this.legacyUsers = new LegacyUsers(options.resolveLegacyUser, { max: settings.legacyMax, ttlMs: settings.legacyTtlMs, hookTimeoutMs, now }, this.errors);
+    const legacyUsers = new LegacyUsers(options.resolveLegacyUser, { max: settings.legacyMax, ttlMs: settings.legacyTtlMs, hookTimeoutMs, now }, this.errors);
+    this.uncached = new UncachedTokens({ errors: this.errors, providers: this.providers, tokenCache: this.tokenCache, legacyUsers, emit: reporter.emit, requestIdHeader: settings.requestIdHeader, now });
     const { accountStatus, isRevoked } = options;
     if (accountStatus !== undefined || isRevoked !== undefined) {
       this.sessionChecks = new SessionChecks({ accountStatus, isRevoked, statusTtlMs: settings.statusTtlMs, hookTimeoutMs, now, emit }, this.errors);
@@ -181,15 +179,16 @@ export class SessionVerifier {
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
   async verify(input: Credentials | string): Promise<SessionPrincipal> {
-    // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
-    if (typeof input === 'string' && /[\s,]/.test(input)) throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
     try {
       return await this.check(credentials);
     } catch (error) {
       // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
-      throw toSessionError(error, this.errors);
+      const sessionError = toSessionError(error, this.errors);
+      // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
+      if (typeof input === 'string' && sessionError.reason === 'duplicate_authorization') throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
+      throw sessionError;
     }
   }
 
@@ -217,31 +216,10 @@ export class SessionVerifier {
     return this.authorize(credentials, found.hit, now);
   }
 
-  private async verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): Promise<SessionPrincipal> {
-    const verified = await this.verifyToken(credentials, cacheKey, request);
+  private verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): SessionPrincipal | Promise<SessionPrincipal> {
+    const verified = this.uncached.verify(credentials, cacheKey, request);
+    if (verified instanceof Promise) return verified.then((known) => this.authorize(credentials, known, this.now()));
     return this.authorize(credentials, verified, this.now());
-  }
-
-  /** Decode, route by `iss`, check the header against the provider, then signature and claims; caches the result. */
-  private async verifyToken(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): Promise<VerifiedToken> {
-    const { header, payload } = decodeCredentials(credentials, this.errors);
-    const provider = this.providers.route(payload);
-    const kid = acceptHeader(provider, header, payload, this.errors);
-    if (this.tokenCache !== undefined) this.reporter.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.settings.requestIdHeader) });
-
-    const keySet = this.providers.keySetOf(provider);
-    try {
-      // Thread pool or not is decided here, in the request's own execution context, before the first await.
-      await verifySignature(credentials.token, keySet, kid, header.alg as string, this.offload.shouldOffload());
-    } catch (error) {
-      if (error instanceof SignatureRejected) throw this.errors.invalidToken(error.reason, error.message);
-      throw error;
-    }
-    throwIfClaimProblem(this.errors, checkStaticClaims(provider, payload));
-    const identity = await this.legacyUsers.identityOf(provider, payload.sub as string);
-    const verified: VerifiedToken = { provider, keySet, kid, identity, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
-    if (cacheKey !== undefined) this.tokenCache!.store(cacheKey, verified, payload.exp as number, this.now());
-    return verified;
   }
 
   /** What a verified token still needs on every request: time, then revocation, CSRF and account status. */
@@ -249,13 +227,12 @@ export class SessionVerifier {
     const provider = verified.provider;
     throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
     const principal = createPrincipal(verified.base, provider, verified.identity, credentials.token, this.options.templates, this.guardContext);
-    const csrf = (): void => checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors);
-    // Unconfigured checks cost nothing; configured ones answer from their caches when they can.
+    // Unconfigured checks cost nothing (not even a closure); configured ones answer from their caches when they can.
     if (this.sessionChecks === undefined) {
-      csrf();
+      checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors);
       return principal;
     }
-    return this.sessionChecks.check(principal, csrf);
+    return this.sessionChecks.check(principal, () => checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors));
   }
 
   /** Remote mode: the identity service verifies; only the token's shape and the CSRF check stay local. */

@@ -1,8 +1,9 @@
 /**
  * authenticateNow(), what the adapters call: synchronous when the caches hold every
- * answer a request needs, a promise otherwise, with the same verdicts either way.
+ * answer a request needs (the token, or the key to verify it with), a promise otherwise, with
+ * the same verdicts either way. Whether the token cache answered is told by its events.
  */
-import { createVerifier, isSessionError, SessionError, type SessionPrincipal } from '../../src';
+import { createVerifier, isSessionError, SessionError, type SessionEvent, type SessionPrincipal } from '../../src';
 import type { RequestLike } from '../../src/core/request/credentials';
 import { createTestIssuer, type TestIssuer } from '../support/issuers';
 
@@ -28,6 +29,22 @@ function bearerRequest(token: string): RequestLike {
   return nodeRequest('GET', 'Host', 'api.test', 'Authorization', `Bearer ${token}`);
 }
 
+/** The outcome of a call that may answer synchronously, as a promise (a synchronous throw is a rejection). */
+function settled(run: () => unknown): Promise<unknown> {
+  return new Promise((resolve) => resolve(run()));
+}
+
+/** onEvent for a verifier, and how many token_cache misses it has reported: a miss is a verification in full. */
+function countingMisses(): { onEvent: (event: SessionEvent) => void; misses: () => number } {
+  let misses = 0;
+  return {
+    onEvent: (event) => {
+      if (event.type === 'token_cache' && !event.hit) misses++;
+    },
+    misses: () => misses,
+  };
+}
+
 /** The synchronous rejection, asserted to be a SessionError. */
 function thrownNow(run: () => unknown): SessionError {
   try {
@@ -51,13 +68,35 @@ test('a token seen for the first time is a promise; the same token again is answ
   await expect((again as SessionPrincipal).getToken()).resolves.toBe(token);
 });
 
-test('with the token cache off, every request is a promise', async () => {
+test('a token not in the cache is verified without a promise once its key is fetched and imported', async () => {
+  const { onEvent, misses } = countingMisses();
+  const verifier = createVerifier({ providers: [workos.provider()], onEvent });
+  const [first, second] = await Promise.all([workos.sessionToken({ sub: 'user_01FIRST' }), workos.sessionToken({ sub: 'user_01SECOND' })]);
+  const waiting = verifier.authenticateNow(bearerRequest(first));
+  expect(waiting).toBeInstanceOf(Promise); // the key set is fetched first
+  await waiting;
+  const now = verifier.authenticateNow(bearerRequest(second));
+  expect(now).not.toBeInstanceOf(Promise);
+  expect((now as SessionPrincipal).subject).toBe('user_01SECOND');
+  expect(misses()).toBe(2);
+  // A bad signature is refused the same way, synchronously.
+  const forged = thrownNow(() => verifier.authenticateNow(bearerRequest(`${first.split('.').slice(0, 2).join('.')}.${second.split('.')[2]}`)));
+  expect([forged.status, forged.error, forged.reason]).toEqual([401, 'invalid_token', 'signature_invalid']);
+});
+
+test('with the token cache off, every request is verified in full, without a promise once the key is in hand', async () => {
   const verifier = createVerifier({ providers: [workos.provider()], tokenCache: false });
   const token = await workos.sessionToken({ sub: 'user_01ABC' });
   await verifier.authenticateNow(bearerRequest(token));
   const again = verifier.authenticateNow(bearerRequest(token));
-  expect(again).toBeInstanceOf(Promise);
-  await expect(again).resolves.toMatchObject({ subject: 'user_01ABC' });
+  expect(again).not.toBeInstanceOf(Promise);
+  expect(again).not.toBe(await verifier.authenticateNow(bearerRequest(token)));
+  expect((again as SessionPrincipal).subject).toBe('user_01ABC');
+  // Full verification every time: the token's signature is checked again, not remembered.
+  const at = token.length - 10; // inside the signature, away from its canonical last character
+  const tampered = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+  const error = thrownNow(() => verifier.authenticateNow(bearerRequest(tampered)));
+  expect([error.status, error.error, error.reason]).toEqual([401, 'invalid_token', 'signature_invalid']);
 });
 
 test('no token: optional mode answers undefined at once; otherwise a synchronous 401 missing_token', () => {
@@ -71,15 +110,16 @@ test('a cached token is not answered from the cache after its exp: 401 token_exp
   // The verifier's clock starts at the next whole second: the token's iat (the real second it is minted in)
   // is then never in the verifier's future, which with no tolerance would be iat_in_future.
   let now = (Math.floor(Date.now() / 1000) + 1) * 1000;
-  const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now });
+  const { onEvent, misses } = countingMisses();
+  const verifier = createVerifier({ providers: [workos.provider({ clockToleranceSeconds: 0 })], clock: () => now, onEvent });
   const token = await workos.sessionToken({ expiresIn: 60 });
   await verifier.authenticateNow(bearerRequest(token));
   expect(verifier.authenticateNow(bearerRequest(token))).not.toBeInstanceOf(Promise);
+  expect(misses()).toBe(1);
   now += 61_000;
   // The cache entry lived no longer than exp: the token goes the full way again, and is refused.
-  const expired = verifier.authenticateNow(bearerRequest(token));
-  expect(expired).toBeInstanceOf(Promise);
-  await expect(expired).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
+  await expect(settled(() => verifier.authenticateNow(bearerRequest(token)))).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
+  expect(misses()).toBe(2);
 });
 
 describe('a keep-alive connection that sends its token again', () => {
@@ -95,7 +135,7 @@ describe('a keep-alive connection that sends its token again', () => {
     await verifier.authenticateNow(onConnection(connection, alice));
     expect((verifier.authenticateNow(onConnection(connection, alice)) as SessionPrincipal).subject).toBe('user_01ALICE');
     // Bob's claims under Alice's signature, on the connection that last sent Alice's token.
-    const forged = verifier.authenticateNow(onConnection(connection, withSignatureOf(bob, alice)));
+    const forged = settled(() => verifier.authenticateNow(onConnection(connection, withSignatureOf(bob, alice))));
     await expect(forged).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'signature_invalid' });
     expect((verifier.authenticateNow(onConnection(connection, alice)) as SessionPrincipal).subject).toBe('user_01ALICE');
     await verifier.authenticateNow(onConnection(connection, bob));
@@ -113,33 +153,36 @@ describe('a keep-alive connection that sends its token again', () => {
     await verifier.authenticateNow(onConnection(connection, token));
     expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
     now += 61_000;
-    await expect(verifier.authenticateNow(onConnection(connection, token))).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
+    await expect(settled(() => verifier.authenticateNow(onConnection(connection, token)))).rejects.toMatchObject({ status: 401, error: 'token_expired', reason: undefined });
   });
 
   test('is verified again once its cache entry is evicted by another token (tokenCache.max)', async () => {
-    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { max: 1 } });
+    const { onEvent, misses } = countingMisses();
+    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { max: 1 }, onEvent });
     const [first, second] = [{}, {}];
     const [alice, bob] = await Promise.all([workos.sessionToken({ sub: 'user_01ALICE' }), workos.sessionToken({ sub: 'user_01BOB' })]);
     await verifier.authenticateNow(onConnection(first, alice));
-    expect(verifier.authenticateNow(onConnection(first, alice))).not.toBeInstanceOf(Promise);
+    verifier.authenticateNow(onConnection(first, alice));
+    expect(misses()).toBe(1);
     await verifier.authenticateNow(onConnection(second, bob)); // the one entry is Bob's now
-    const again = verifier.authenticateNow(onConnection(first, alice));
-    expect(again).toBeInstanceOf(Promise);
-    await expect(again).resolves.toMatchObject({ subject: 'user_01ALICE' });
+    expect(misses()).toBe(2);
+    await expect(settled(() => verifier.authenticateNow(onConnection(first, alice)))).resolves.toMatchObject({ subject: 'user_01ALICE' });
+    expect(misses()).toBe(3);
   });
 
   test('is verified again after tokenCache.maxTtlSeconds, as a token from a new connection would be', async () => {
     let now = Date.now();
-    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { maxTtlSeconds: 60 }, clock: () => now });
+    const { onEvent, misses } = countingMisses();
+    const verifier = createVerifier({ providers: [workos.provider()], tokenCache: { maxTtlSeconds: 60 }, clock: () => now, onEvent });
     const connection = {};
     const token = await workos.sessionToken({ expiresIn: 3600 });
     await verifier.authenticateNow(onConnection(connection, token));
     now += 60_000;
     expect(verifier.authenticateNow(onConnection(connection, token))).not.toBeInstanceOf(Promise);
+    expect(misses()).toBe(1);
     now += 1;
-    const again = verifier.authenticateNow(onConnection(connection, token));
-    expect(again).toBeInstanceOf(Promise);
-    await expect(again).resolves.toMatchObject({ workosUserId: expect.any(String) });
+    await expect(settled(() => verifier.authenticateNow(onConnection(connection, token)))).resolves.toMatchObject({ workosUserId: expect.any(String) });
+    expect(misses()).toBe(2);
   });
 
   test('leaves the connection as it was to anyone looking: no enumerable property, nothing in its JSON', async () => {
@@ -171,7 +214,7 @@ describe('a keep-alive connection that sends its token again', () => {
     await forClerk.authenticateNow(onConnection(connection, clerkToken));
     expect((forWorkos.authenticateNow(onConnection(connection, workosToken)) as SessionPrincipal).subject).toBe('user_01W');
     expect((forClerk.authenticateNow(onConnection(connection, clerkToken)) as SessionPrincipal).clerkUserId).toBe('user_2CLERK');
-    await expect(forWorkos.authenticateNow(onConnection(connection, clerkToken))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'issuer_unknown' });
+    await expect(settled(() => forWorkos.authenticateNow(onConnection(connection, clerkToken)))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'issuer_unknown' });
   });
 
   test('is refused once its signing key is withdrawn from the key set: 401 kid_unknown', async () => {
@@ -185,7 +228,7 @@ describe('a keep-alive connection that sends its token again', () => {
       await issuer.rotate();
       // A token under the new kid makes the verifier fetch the key set again, which no longer has the old key.
       await expect(verifier.authenticateNow(bearerRequest(await issuer.sessionToken()))).resolves.toBeDefined();
-      await expect(verifier.authenticateNow(onConnection(connection, old))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'kid_unknown' });
+      await expect(settled(() => verifier.authenticateNow(onConnection(connection, old)))).rejects.toMatchObject({ status: 401, error: 'invalid_token', reason: 'kid_unknown' });
     } finally {
       await issuer.close();
     }
@@ -346,10 +389,10 @@ describe('headers are read from rawHeaders only', () => {
   test('the Bearer scheme is case-insensitive and may be followed by any whitespace (each on the full, uncached path)', async () => {
     const token = await workos.sessionToken({ sub: 'user_01SCHEME' });
     for (const value of [`bearer ${token}`, `bEaReR ${token}`, `Bearer\t${token}`, `  Bearer   ${token} `, `Bearer\u00a0${token}`]) {
-      const verifier = createVerifier({ providers: [workos.provider()] });
-      const outcome = verifier.authenticateNow(nodeRequest('GET', 'Authorization', value));
-      expect(outcome).toBeInstanceOf(Promise);
-      await expect(outcome).resolves.toMatchObject({ subject: 'user_01SCHEME' });
+      const { onEvent, misses } = countingMisses();
+      const verifier = createVerifier({ providers: [workos.provider()], onEvent });
+      await expect(settled(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', value)))).resolves.toMatchObject({ subject: 'user_01SCHEME' });
+      expect(misses()).toBe(1);
     }
     const verifier = createVerifier({ providers: [workos.provider()] });
     const bare = thrownNow(() => verifier.authenticateNow(nodeRequest('GET', 'Authorization', 'Bearer')));

@@ -1,4 +1,4 @@
-import { hasAmbiguousKeys } from '../../src/core/token/decode';
+import { hasAmbiguousKeys } from '../../src/core/token/strict-json';
 
 test.each([
   ['{"a":1,"a":2}', true],

@@ -14,7 +14,7 @@ const rs256Key = (): Promise<CryptoKey> =>
 
 /** A key set that hands out one CryptoKey whatever the algorithm (what no real key set does). */
 function oneKeyFor(key: CryptoKey): KeySet {
-  return { getKey: async () => key, stillUsable: () => true, warm: async () => true, ready: true, close: () => undefined } as unknown as KeySet;
+  return { getKey: async () => key, keyNow: () => key, stillUsable: () => true, warm: async () => true, ready: true, close: () => undefined } as unknown as KeySet;
 }
 
 /** A compact JWS over a fixed header and payload, signed with `alg`'s padding. */

@@ -20,7 +20,8 @@ export interface AlgorithmSpec {
   readonly signs: boolean;
 }
 
-const PKCS1 = { padding: constants.RSA_PKCS1_PADDING };
+/** PKCS#1 v1.5 is node:crypto's default padding for an RSA key: no options (which node:crypto parses on every check). */
+const PKCS1 = {};
 const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
 const P1363 = { dsaEncoding: 'ieee-p1363' as const };
 

@@ -67,6 +67,10 @@ export class DiscoveredKeySet implements KeySet {
     this.inner?.close();
   }
 
+  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
+    return this.inner?.keyNow(kid, alg);
+  }
+
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
     if (this.inner === undefined) await this.discover(false);
     if (this.inner === undefined) throw new KeySetUnavailableError(Math.ceil(Math.max(1000, this.retryAt - this.now()) / 1000));

@@ -85,6 +85,10 @@ export class JwksKeySet implements KeySet {
     // Nothing scheduled: background refreshes are started by traffic, not timers.
   }
 
+  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
+    return this.stillUsable(this.opts.now()) ? this.held!.keys.keyNow(kid, alg) : undefined;
+  }
+
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
     // Keys fetched for this very call are as fresh as keys can be: an unknown kid then needs no refetch.
     let fetchedNow = false;

@@ -6,6 +6,12 @@ export interface KeySet {
    */
   getKey(kid: string | undefined, alg: string): Promise<CryptoKey>;
   /**
+   * The key getKey() would answer, when it is held, imported and usable right now; undefined
+   * otherwise (then getKey() fetches, imports, or says why not). Lets a verification with its
+   * key in hand run without a promise.
+   */
+  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined;
+  /**
    * Whether the keys held may still vouch for a verification made earlier (a
    * verified-token cache hit) at `now` (the verifier's clock, ms); starts a
    * background refresh when one is due.

@@ -13,6 +13,8 @@ export class LocalKeySet implements KeySet {
   /** Every key, with or without a kid: one without a kid is usable only when it is the only key. */
   readonly all: readonly JWK[];
   private readonly imported = new Map<string, Promise<CryptoKey | undefined>>();
+  /** The imports that succeeded, by kid then algorithm (no string built per lookup): what keyNow() answers. */
+  private readonly importedKeys = new Map<string, Map<string, CryptoKey>>();
   readonly ready = true;
 
   /** `keys` are already checked (unusableKeyReason) and have distinct kids. */
@@ -57,18 +59,36 @@ export class LocalKeySet implements KeySet {
 
   close(): void {}
 
+  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
+    return this.find(kid) === undefined ? undefined : this.importedKeys.get(this.importedKid(kid))?.get(alg);
+  }
+
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
     const jwk = this.find(kid);
     if (jwk === undefined) throw new KeyLookupError('kid_unknown');
-    const cacheKey = `${this.anyKid ? '' : (kid ?? '')}\u0000${alg}`;
+    const cacheKey = this.importKey(kid, alg);
     let pending = this.imported.get(cacheKey);
     if (pending === undefined) {
       pending = importVerificationKey(jwk, alg);
       this.imported.set(cacheKey, pending);
+      void pending.then((key) => {
+        if (key === undefined) return;
+        const byAlg = this.importedKeys.get(this.importedKid(kid)) ?? new Map<string, CryptoKey>();
+        this.importedKeys.set(this.importedKid(kid), byAlg.set(alg, key));
+      });
     }
     const key = await pending;
     if (key === undefined) throw new KeyLookupError('alg_not_allowed');
     return key;
+  }
+
+  /** One import per key and algorithm (per algorithm only for a single PEM key, which answers any kid). */
+  private importKey(kid: string | undefined, alg: string): string {
+    return `${this.importedKid(kid)}\u0000${alg}`;
+  }
+
+  private importedKid(kid: string | undefined): string {
+    return this.anyKid ? '' : (kid ?? '');
   }
 }
 

@@ -36,13 +36,15 @@ export class LegacyUsers {
     });
   }
 
-  /** The subject and user ids of a token's `sub`: a Clerk user is mapped to its WorkOS user when a resolver is given. */
-  async identityOf(provider: Pick<Provider, 'subjectIsWorkosUser' | 'legacyUsers'>, sub: string): Promise<PrincipalIdentity> {
+  /**
+   * The subject and user ids of a token's `sub`: a Clerk user is mapped to its WorkOS user when a
+   * resolver is given. A promise only then: every other subject is answered without one.
+   */
+  identityOf(provider: Pick<Provider, 'subjectIsWorkosUser' | 'legacyUsers'>, sub: string): PrincipalIdentity | Promise<PrincipalIdentity> {
     if (provider.subjectIsWorkosUser) return { subject: sub, workosUserId: sub, clerkUserId: null };
     if (!provider.legacyUsers) return { subject: sub, workosUserId: null, clerkUserId: null };
     if (!this.enabled) return { subject: sub, workosUserId: null, clerkUserId: sub };
-    const mapped = await this.resolve(sub);
-    return { subject: mapped, workosUserId: mapped, clerkUserId: sub };
+    return this.resolve(sub).then((mapped) => ({ subject: mapped, workosUserId: mapped, clerkUserId: sub }));
   }
 
   /** The current user id; a 401 `user_unmapped` when there is none, a 503 when the mapping can't be read. */

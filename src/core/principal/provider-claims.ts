@@ -23,8 +23,12 @@ export interface ProviderClaims {
   readonly authenticationFactors: readonly AuthenticationFactor[];
 }
 
+const NO_WORDS: readonly string[] = Object.freeze([]);
+
 /** Words of a claim: a string split on `separator`, or the non-empty strings of a list. */
 export function words(value: unknown, separator: RegExp): string[] {
+  // Most claims are absent: no array for them (callers only read what words() returns).
+  if (value === undefined) return NO_WORDS as string[];
   if (typeof value === 'string') return value.split(separator).filter((word) => word !== '');
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
   return [];
@@ -43,7 +47,15 @@ export function objectClaim(value: unknown): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
+/** The strings of the lists, each once, in order. (Most lists are empty or hold one word: no Set for those.) */
 export function unique(...lists: readonly (readonly string[])[]): string[] {
+  let count = 0;
+  let last: string | undefined;
+  for (const list of lists) {
+    count += list.length;
+    if (list.length > 0) last = list[list.length - 1];
+  }
+  if (count <= 1) return count === 0 ? [] : [last!];
   return [...new Set(lists.flat())];
 }
 

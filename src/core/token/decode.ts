@@ -1,12 +1,15 @@
 /** Token shape checks and unverified decoding, done before any key or signature work. */
 import { isUtf8 } from 'node:buffer';
+import { deepFreeze } from '../deep-freeze.js';
+import { parseJsonObject } from './strict-json.js';
 
 /** Tokens longer than this (8 KiB) are refused before any base64 or JSON work. */
 export const MAX_TOKEN_BYTES = 8192;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject } from './strict-json.js';
+import type { JsonObject } from './strict-json.js';
 
 export interface DecodedToken {
   header: JsonObject;
@@ -30,16 +33,16 @@ function base64urlValue(code: number): number {
 }
 
 /**
- * Whether a segment of base64url characters is the one canonical spelling of its bytes:
- * no impossible length, and no stray low bits in a last, partial character. O(1), where
- * re-encoding the bytes to compare would cost a copy of every segment.
+ * Whether the segment `token[start, end)` of base64url characters is the one canonical spelling
+ * of its bytes: no impossible length, and no stray low bits in a last, partial character. O(1),
+ * where re-encoding the bytes to compare would cost a copy of every segment.
  */
-function hasCanonicalEnd(segment: string): boolean {
-  const partial = segment.length % 4;
+function hasCanonicalEnd(token: string, start: number, end: number): boolean {
+  const partial = (end - start) % 4;
   if (partial === 0) return true;
   if (partial === 1) return false;
   // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
-  return (base64urlValue(segment.charCodeAt(segment.length - 1)) & (partial === 2 ? 0x0f : 0x03)) === 0;
+  return (base64urlValue(token.charCodeAt(end - 1)) & (partial === 2 ? 0x0f : 0x03)) === 0;
 }
 
 /**
@@ -50,78 +53,7 @@ function hasCanonicalEnd(segment: string): boolean {
 function decodeSegment(segment: string): JsonObject | undefined {
   const bytes = Buffer.from(segment, 'base64url');
   if (!isUtf8(bytes)) return undefined;
-  const text = bytes.toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  // JSON.parse keeps the last of duplicate keys where other parsers keep the first: one token, one meaning.
-  if (ambiguousKeys(text, value)) return undefined;
-  return value as JsonObject;
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** JSON's insignificant whitespace: space, tab, line feed, carriage return. */
-function isJsonWhitespace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-}
-
-/**
- * How many keys the objects in a valid JSON text name, duplicates included: in valid JSON,
- * a string is a key exactly when a colon follows it.
- */
-function keysInText(text: string): number {
-  let keys = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== QUOTE) continue;
-    // Skip the string; an escape is two characters. (Bounded all the same: never a hang on bad input.)
-    for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i += text.charCodeAt(i) === BACKSLASH ? 2 : 1);
-    let next = i + 1;
-    while (isJsonWhitespace(text.charCodeAt(next))) next++;
-    if (text.charCodeAt(next) === 0x3a /* : */) keys++;
-  }
-  return keys;
-}
-
-/** How many keys the parsed objects have (a duplicate collapsed into one), or -1 when one has a `__proto__` key. */
-function keysInValue(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let keys = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const inner = keysInValue(item);
-      if (inner < 0) return -1;
-      keys += inner;
-    }
-    return keys;
-  }
-  if (Object.hasOwn(value, '__proto__')) return -1;
-  for (const key of Object.keys(value)) {
-    const inner = keysInValue((value as JsonObject)[key]);
-    if (inner < 0) return -1;
-    keys += inner + 1;
-  }
-  return keys;
-}
-
-/**
- * Whether a JSON text, with `parsed` what JSON.parse made of it, has a duplicate key in any
- * object (JSON.parse keeps only the last: the text names more keys than the objects have),
- * or a `__proto__` key (which some consumers turn into a prototype change).
- */
-function ambiguousKeys(text: string, parsed: unknown): boolean {
-  const parsedKeys = keysInValue(parsed);
-  return parsedKeys < 0 || parsedKeys !== keysInText(text);
-}
-
-/** hasAmbiguousKeys() for a valid JSON text. */
-export function hasAmbiguousKeys(text: string): boolean {
-  return ambiguousKeys(text, JSON.parse(text));
+  return parseJsonObject(bytes.toString('utf8'));
 }
 
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */
@@ -146,12 +78,12 @@ export function checkHeader(header: JsonObject): HeaderProblem | undefined {
   return undefined;
 }
 
-/** The three segments of a shape-checked token, each canonical, or undefined. */
-function canonicalSegments(token: string): [string, string, string] | undefined {
-  const firstDot = token.indexOf('.');
-  const secondDot = token.indexOf('.', firstDot + 1);
-  const segments: [string, string, string] = [token.slice(0, firstDot), token.slice(firstDot + 1, secondDot), token.slice(secondDot + 1)];
-  return hasCanonicalEnd(segments[0]) && hasCanonicalEnd(segments[1]) && hasCanonicalEnd(segments[2]) ? segments : undefined;
+/** The two dots of a shape-checked token when all three segments are canonical, or undefined. */
+function canonicalDots(token: string): { first: number; second: number } | undefined {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  const canonical = hasCanonicalEnd(token, 0, first) && hasCanonicalEnd(token, first + 1, second) && hasCanonicalEnd(token, second + 1, token.length);
+  return canonical ? { first, second } : undefined;
 }
 
 /**
@@ -159,17 +91,44 @@ function canonicalSegments(token: string): [string, string, string] | undefined 
  * that every segment is canonical base64url (the payload need not be JSON: this is the JWS layer).
  */
 export function decodeProtectedHeader(token: string): JsonObject | undefined {
-  const segments = canonicalSegments(token);
-  return segments === undefined ? undefined : decodeSegment(segments[0]);
+  const dots = canonicalDots(token);
+  return dots === undefined ? undefined : decodeSegment(token.slice(0, dots.first));
+}
+
+/** Header segments are memoised up to this length (a real header is well under 200 characters). */
+const MEMO_SEGMENT_MAX = 512;
+const MEMO_MAX = 64;
+/**
+ * Decoded protected headers by their segment: every token signed with one key has the same
+ * header, so it is decoded once. Frozen, as every token with that header shares the object;
+ * bounded (cleared when full: an attacker's headers only cost the memo its hits). The last one
+ * found is checked first, by comparing the token's start with it, without slicing or hashing.
+ */
+const decodedHeaders = new Map<string, JsonObject>();
+let lastHeader: { segment: string; header: JsonObject } | undefined;
+
+function decodeHeader(token: string, end: number): JsonObject | undefined {
+  const last = lastHeader;
+  if (last !== undefined && last.segment.length === end && token.startsWith(last.segment)) return last.header;
+  const segment = token.slice(0, end);
+  let header = decodedHeaders.get(segment);
+  if (header === undefined) {
+    header = decodeSegment(segment);
+    if (header === undefined || segment.length > MEMO_SEGMENT_MAX) return header;
+    if (decodedHeaders.size >= MEMO_MAX) decodedHeaders.clear();
+    decodedHeaders.set(segment, deepFreeze(header));
+  }
+  lastHeader = { segment, header };
+  return header;
 }
 
 /** Decodes header and payload of a shape-checked token (see checkTokenShape) without verifying anything. */
 export function decodeToken(token: string): DecodedToken | undefined {
-  const segments = canonicalSegments(token);
-  if (segments === undefined) return undefined;
-  const header = decodeSegment(segments[0]);
+  const dots = canonicalDots(token);
+  if (dots === undefined) return undefined;
+  const header = decodeHeader(token, dots.first);
   if (header === undefined) return undefined;
-  const payload = decodeSegment(segments[1]);
+  const payload = decodeSegment(token.slice(dots.first + 1, dots.second));
   if (payload === undefined) return undefined;
   return { header, payload };
 }
