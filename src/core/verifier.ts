@@ -100,6 +100,11 @@ export class SessionVerifier {
     return this.settings.cookieName;
   }
 
+  /** Whether the app's `getToken` is the token source: an adapter then hands the core the request its docs promise `getToken`. */
+  get usesGetToken(): boolean {
+    return this.options.getToken !== undefined;
+  }
+
   /** True when every provider's keys are held and usable. */
   get ready(): boolean {
     return this.providers.ready;

@@ -12,6 +12,7 @@ import type { GuardCheck } from '../core/guards/check.js';
 import type { GuardContext } from '../core/guards/context.js';
 import { authenticateWithCookies, endSessionWith, startSessionCookies } from '../core/first-party/adapter-support.js';
 import type { CreatedSession } from '../core/first-party/first-party-sessions.js';
+import { requestForCore } from './request-for-core.js';
 
 /** The variables sessionguard sets: `c.get('auth')`, undefined on anonymous requests in optional mode. */
 export interface SessionGuardVariables {
@@ -67,11 +68,13 @@ function answer(c: Context, rejection: Rejection): Response {
 }
 
 function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardHonoMiddleware {
+  // On @hono/node-server the Node request (rawHeaders, socket), else the Fetch Request; errorBody always gets c.req.raw.
+  const requestOf = requestForCore(verifier);
   if (verifier.firstParty !== undefined) {
     // With an identitySessions() provider: the first-party cookies, refreshed when their JWT expired.
     return createMiddleware<SessionGuardEnv>(async (c, next) => {
       if (c.get('auth') !== undefined) return next();
-      const { principal, error, setCookies } = await authenticateWithCookies(verifier, c, c.req.raw, optional);
+      const { principal, error, setCookies } = await authenticateWithCookies(verifier, c, requestOf(c), optional);
       appendCookies(c, setCookies);
       if (error !== undefined) return sessionErrorResponse(c, error);
       return proceed(c, principal, next);
@@ -82,8 +85,7 @@ function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardH
     if (c.get('auth') !== undefined) return next();
     let outcome: SessionPrincipal | undefined | Promise<SessionPrincipal | undefined>;
     try {
-      // The Fetch Request: its Headers join repeated lines with ", ", which the core refuses for Authorization.
-      outcome = authenticateFor(verifier, c, c.req.raw, optional);
+      outcome = authenticateFor(verifier, c, requestOf(c), optional);
     } catch (error) {
       // authenticate() only ever throws a SessionError, already reported.
       return new Promise<Response>((resolve) => resolve(answer(c, rejectionFor(verifier, error as SessionError, c.req.raw))));
@@ -129,9 +131,10 @@ export const requireSession: HonoRouteGuards['requireSession'] = standalone.requ
 export function sessionGuard(options: SessionGuardOptions | SessionVerifier): SessionGuardMiddleware {
   const guard = assembleSessionGuard<SessionGuardHonoMiddleware, Context>(options, { middleware, guard: guardMiddleware });
   const verifier = guard.verifier;
+  const requestOf = requestForCore(verifier);
   return Object.assign(guard, {
     startSession: (c: Context, created: CreatedSession): void => appendCookies(c, startSessionCookies(verifier, created)),
-    endSession: (c: Context) => endSessionWith(verifier, c.req.raw, (cookies) => appendCookies(c, cookies)),
+    endSession: (c: Context) => endSessionWith(verifier, requestOf(c), (cookies) => appendCookies(c, cookies)),
   });
 }
 

@@ -31,7 +31,7 @@ export async function startFastify(options: SessionGuardOptions, routes: readonl
   return listen(app.server);
 }
 
-/** Hono on its Node server: the middleware reads the Fetch Request it builds. */
+/** Hono on its Node server: the middleware reads the Node request behind the Fetch Request it builds. */
 export function startHono(options: SessionGuardOptions, routes: readonly RouteSpec[]): Promise<RunningApp> {
   const app = new Hono();
   const guard = forHono.sessionGuard(options);

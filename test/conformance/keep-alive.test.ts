@@ -48,7 +48,7 @@ const listeners: Record<string, (options: SessionGuardOptions) => RequestListene
     await app.ready();
     return listener!;
   },
-  // A Fetch Request has no connection: each request stands alone, the verdicts must not change.
+  // On Hono's Node server the middleware reads the Node request behind the Fetch Request, connection and all.
   hono: (options) => {
     const app = new Hono();
     app.use('*', honoGuard(options));
