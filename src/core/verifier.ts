@@ -216,9 +216,9 @@ export class SessionVerifier {
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const now = this.now();
     const found = cache.lookup(token, connection, now);
-    if (found.hit === undefined) return this.verifyThenAuthorize(credentials, found.cacheKey, request);
-    this.reporter.emit?.({ type: 'token_cache', provider: found.hit.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
-    return this.authorize(credentials, found.hit, now);
+    if (typeof found === 'string') return this.verifyThenAuthorize(credentials, found, request);
+    this.reporter.emit?.({ type: 'token_cache', provider: found.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
+    return this.authorize(credentials, found, now);
   }
 
   private verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): SessionPrincipal | Promise<SessionPrincipal> {

@@ -141,8 +141,15 @@ const MORE_THAN_ONE_CREDENTIAL = 'The request has more than one Authorization cr
 const WHITESPACE = /\s/;
 const BEARER = 'bearer';
 
+/** A character of a compact JWS: base64url or the dot (never whitespace). */
+function isJwsChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x5f || code === 0x2e;
+}
+
 /** The credential of a `Bearer <token>` value (scheme case-insensitive), '' for a bare `Bearer`, undefined for another scheme. */
 function bearerToken(header: string): string | undefined {
+  // The common case, "Bearer <jws>" with nothing around it: no trimming (which scans for any Unicode space) and one slice.
+  if (header.startsWith('Bearer ') && isJwsChar(header.charCodeAt(7)) && isJwsChar(header.charCodeAt(header.length - 1))) return header.slice(7);
   const value = header.trim();
   // The common case, "Bearer <token>", without a regular expression or a copy of the scheme.
   if (value.startsWith('Bearer ')) return value.slice(BEARER.length + 1).trim();

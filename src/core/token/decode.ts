@@ -1,6 +1,5 @@
 /** Token shape checks and unverified decoding, done before any key or signature work. */
 import { isUtf8 } from 'node:buffer';
-import { deepFreeze } from '../deep-freeze.js';
 import { parseJsonObject } from './strict-json.js';
 
 /** Tokens longer than this (8 KiB) are refused before any base64 or JSON work. */
@@ -100,7 +99,7 @@ const MEMO_SEGMENT_MAX = 512;
 const MEMO_MAX = 64;
 /**
  * Decoded protected headers by their segment: every token signed with one key has the same
- * header, so it is decoded once. Frozen, as every token with that header shares the object;
+ * header, so it is decoded once (decoding freezes it: every token with that header shares it);
  * bounded (cleared when full: an attacker's headers only cost the memo its hits). The last one
  * found is checked first, by comparing the token's start with it, without slicing or hashing.
  */
@@ -116,7 +115,7 @@ function decodeHeader(token: string, end: number): JsonObject | undefined {
     header = decodeSegment(segment);
     if (header === undefined || segment.length > MEMO_SEGMENT_MAX) return header;
     if (decodedHeaders.size >= MEMO_MAX) decodedHeaders.clear();
-    decodedHeaders.set(segment, deepFreeze(header));
+    decodedHeaders.set(segment, header);
   }
   lastHeader = { segment, header };
   return header;

@@ -1,12 +1,13 @@
 /**
  * JSON as a token's header and payload must be: an object, with no key twice and no `__proto__`
  * key. JSON.parse keeps the last of duplicate keys where other parsers keep the first; refusing
- * them keeps one token to one meaning.
+ * them keeps one token to one meaning. What is parsed is frozen, deeply: a token's claims are
+ * shared by every request that sends it.
  */
 
 export type JsonObject = Record<string, unknown>;
 
-/** A JSON text's object, or undefined when the text is not JSON, not an object, or has an ambiguous key. */
+/** A JSON text's object, frozen, or undefined when the text is not JSON, not an object, or has an ambiguous key. */
 export function parseJsonObject(text: string): JsonObject | undefined {
   let value: unknown;
   try {
@@ -52,13 +53,17 @@ function isEscaped(text: string, quote: number): boolean {
   return backslashes % 2 === 1;
 }
 
-/** How many keys the parsed objects have (a duplicate collapsed into one), or -1 when one has a `__proto__` key. */
-function keysInValue(value: unknown): number {
+/**
+ * Freezes a parsed value and all it holds, and counts the keys its objects have (a duplicate
+ * collapsed into one), or -1 when one has a `__proto__` key. One walk for both.
+ */
+function freezeCountingKeys(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
+  Object.freeze(value);
   let keys = 0;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const inner = keysInValue(item);
+      const inner = freezeCountingKeys(item);
       if (inner < 0) return -1;
       keys += inner;
     }
@@ -66,7 +71,7 @@ function keysInValue(value: unknown): number {
   }
   if (Object.hasOwn(value, '__proto__')) return -1;
   for (const key of Object.keys(value)) {
-    const inner = keysInValue((value as JsonObject)[key]);
+    const inner = freezeCountingKeys((value as JsonObject)[key]);
     if (inner < 0) return -1;
     keys += inner + 1;
   }
@@ -79,7 +84,7 @@ function keysInValue(value: unknown): number {
  * or a `__proto__` key (which some consumers turn into a prototype change).
  */
 function ambiguousKeys(text: string, parsed: unknown): boolean {
-  const parsedKeys = keysInValue(parsed);
+  const parsedKeys = freezeCountingKeys(parsed);
   return parsedKeys < 0 || parsedKeys !== keysInText(text);
 }
 

@@ -25,8 +25,6 @@ interface ConnectionMemo {
   verified: VerifiedToken;
 }
 
-/** A cache hit, or the key to store the token under once it is verified. */
-export type CacheLookup = { hit: VerifiedToken } | { hit: undefined; cacheKey: string };
 
 /** The cache key: SHA-256 of the whole token, as a 32-character binary string (the cheapest encoding). */
 function cacheKeyOf(token: string): string {
@@ -60,19 +58,22 @@ export class TokenCache {
     });
   }
 
-  /** The verified token, if the cache holds it with its keys still usable at `now`. */
-  lookup(token: string, connection: object | undefined, now: number): CacheLookup {
+  /**
+   * The verified token, if the cache holds it with its keys still usable at `now`; otherwise the
+   * key to store the token under once it is verified (a string: no result object per request).
+   */
+  lookup(token: string, connection: object | undefined, now: number): VerifiedToken | string {
     const last = connection === undefined ? undefined : (connection as { [key: symbol]: ConnectionMemo | undefined })[this.memoKey];
     const remembered = last !== undefined && last.token === token;
     if (remembered) {
       // The connection sent this token last time: its cache entry, without hashing the token or
       // looking it up, while that entry is still in the cache (and its keys still usable).
       const held = last.verified;
-      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable(now)) return { hit: held };
+      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable(now)) return held;
     }
     const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
     const verified = this.cache.get(cacheKey);
-    if (verified === undefined || !verified.keySet.stillUsable(now)) return { hit: undefined, cacheKey };
+    if (verified === undefined || !verified.keySet.stillUsable(now)) return cacheKey;
     // Only a token found in the cache is remembered: the memo never holds a token that failed.
     if (last === undefined) {
       if (connection !== undefined) rememberOn(connection, this.memoKey, { token, cacheKey, verified });
@@ -81,7 +82,7 @@ export class TokenCache {
       last.cacheKey = cacheKey;
       last.verified = verified;
     }
-    return { hit: verified };
+    return verified;
   }
 
   /** Keeps a verified token until its `exp` (epoch seconds), at most the configured TTL. */
