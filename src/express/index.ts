@@ -77,7 +77,8 @@ function firstPartyMiddleware(verifier: SessionVerifier, optional: boolean): Req
     if (Object.hasOwn(req, 'auth') && req.auth !== undefined) return next();
     const { principal, error, setCookies } = await authenticateWithCookies(verifier, req, req, optional);
     for (const cookie of setCookies) res.append('Set-Cookie', cookie);
-    if (error !== undefined) return sendSessionError(res, error);
+    // A rejection goes the way of every other: the verifier's onError and errorBody decide (the cookies are already on the response).
+    if (error !== undefined) return answer(res, next, rejectionFor(verifier, error, req));
     proceed(req, principal, next);
   };
 }

@@ -88,7 +88,8 @@ function firstPartyHook(verifier: SessionVerifier, optional: boolean): onRequest
     if (request.auth) return done();
     void authenticateWithCookies(verifier, request, request.raw, optional).then(({ principal, error, setCookies }) => {
       for (const cookie of setCookies) void reply.header('set-cookie', cookie);
-      if (error !== undefined) return sendSessionError(reply, error);
+      // A rejection goes the way of every other: the verifier's onError and errorBody decide (the cookies are already set).
+      if (error !== undefined) return answer(reply, done, rejectionFor(verifier, error, request.raw));
       proceed(request, principal, done);
     });
   };

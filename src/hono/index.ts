@@ -76,7 +76,8 @@ function middleware(verifier: SessionVerifier, optional: boolean): SessionGuardH
       if (c.get('auth') !== undefined) return next();
       const { principal, error, setCookies } = await authenticateWithCookies(verifier, c, requestOf(c), optional);
       appendCookies(c, setCookies);
-      if (error !== undefined) return sessionErrorResponse(c, error);
+      // A rejection goes the way of every other: the verifier's onError and errorBody decide (the cookies are already set).
+      if (error !== undefined) return answer(c, rejectionFor(verifier, error, c.req.raw));
       return proceed(c, principal, next);
     });
   }

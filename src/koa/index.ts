@@ -78,7 +78,8 @@ function firstPartyMiddleware(verifier: SessionVerifier, optional: boolean): Ses
     if (ctx.state.auth !== undefined) return next();
     const { principal, error, setCookies } = await authenticateWithCookies(verifier, ctx, ctx.req, optional);
     for (const cookie of setCookies) ctx.append('Set-Cookie', cookie);
-    if (error !== undefined) return sendSessionError(ctx, error);
+    // A rejection goes the way of every other: the verifier's onError and errorBody decide (the cookies are already set).
+    if (error !== undefined) return answer(ctx, rejectionFor(verifier, error, ctx.req));
     return proceed(ctx, principal, next);
   };
 }
