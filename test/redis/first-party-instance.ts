@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { identitySessions } from '../../src';
 import { sessionGuard } from '../../src/express';
 import { redisStore } from '../../src/redis';
+import { serveUntilTerminated } from './app-process';
 
 async function main(): Promise<void> {
   const client = createClient({ url: process.env.REDIS_URL });
@@ -25,13 +26,9 @@ async function main(): Promise<void> {
   const app = express();
   app.get('/me', guard, (req, res) => res.json({ subject: req.auth!.subject }));
   app.post('/signout', async (req, res) => res.json(await guard.endSession(req, res)));
-  const server = app.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`listening ${(server.address() as { port: number }).port}\n`);
-  });
-  process.on('SIGTERM', () => {
+  serveUntilTerminated(app, () => {
     guard.verifier.close();
     client.destroy();
-    server.close(() => process.exit(0));
   });
 }
 

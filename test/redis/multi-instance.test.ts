@@ -1,48 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { expectError } from '../helpers';
 import { redisStore } from '../../src/redis';
 import { RedisServer } from './redis-server';
+import { startAppProcess, stopAppProcess, type AppProcess } from './app-process';
 import { connectClient, nextReady, type RedisClient } from './helpers';
 import { createTestIssuer, type TestIssuer } from '../support/issuers';
-
-/** An app process started with tsx; `url` once it listens. */
-interface Instance {
-  child: ChildProcess;
-  url: string;
-}
 
 const STATUS_TTL_SECONDS = 60; // far longer than 1 s: only the pub/sub message can make the deadline
 
 let redis: RedisServer;
 let issuer: TestIssuer;
 let adminClient: RedisClient;
-let instances: Instance[];
+let instances: AppProcess[];
 
-function startInstance(): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'instance.ts')], {
-    env: { ...process.env, REDIS_URL: redis.url, JWKS_URL: issuer.jwksUrl, CLIENT_ID: 'client_test', STATUS_TTL_SECONDS: String(STATUS_TTL_SECONDS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const port = /listening (\d+)/.exec(chunk.toString())?.[1];
-      if (port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
-  });
+function startInstance(): Promise<AppProcess> {
+  return startAppProcess(join(__dirname, 'instance.ts'), { REDIS_URL: redis.url, JWKS_URL: issuer.jwksUrl, CLIENT_ID: 'client_test', STATUS_TTL_SECONDS: String(STATUS_TTL_SECONDS) });
 }
 
-function stopInstance({ child }: Instance): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-const get = (instance: Instance, token: string) => request(instance.url).get('/me').set('Authorization', `Bearer ${token}`);
+const get = (instance: AppProcess, token: string) => request(instance.url).get('/me').set('Authorization', `Bearer ${token}`);
 
 /** Asks every instance until each answers `status`; fails if one hasn't within `withinMs`. */
 async function allAnswer(token: string, status: number, withinMs: number) {
@@ -65,7 +41,7 @@ beforeAll(async () => {
   instances = await Promise.all([startInstance(), startInstance()]);
 }, 30_000);
 afterAll(async () => {
-  await Promise.all((instances ?? []).map(stopInstance));
+  await Promise.all((instances ?? []).map(stopAppProcess));
   adminClient?.destroy();
   await Promise.all([redis?.close(), issuer?.close()]);
 });

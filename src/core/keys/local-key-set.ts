@@ -3,6 +3,12 @@ import type { JSONWebKeySet, JWK } from 'jose';
 import { KeyLookupError, type KeySet } from './key-set.js';
 import { importVerificationKey, normalisePem, unusableKeyReason } from './import-key.js';
 
+/** A key's import for one algorithm: under way, then its key (undefined when the key can't serve the algorithm). */
+interface KeyImport {
+  pending: Promise<CryptoKey | undefined>;
+  key: CryptoKey | undefined;
+}
+
 /**
  * Keys held in memory: looked up by kid, imported once per key and algorithm. Keys given in
  * configuration (Clerk's PEM `jwtKey`, or an inline JWKS) are one; a JWKS key set holds one for
@@ -12,9 +18,11 @@ export class LocalKeySet implements KeySet {
   private readonly byKid = new Map<string, JWK>();
   /** Every key, with or without a kid: one without a kid is usable only when it is the only key. */
   readonly all: readonly JWK[];
-  private readonly imported = new Map<string, Promise<CryptoKey | undefined>>();
-  /** The imports that succeeded, by kid then algorithm (no string built per lookup): what keyNow() answers. */
-  private readonly importedKeys = new Map<string, Map<string, CryptoKey>>();
+  /**
+   * One import per key and algorithm, by kid then algorithm (no string built per lookup); `key` is
+   * set once the import succeeded, for keyNow(). A single PEM key answers any kid: its imports are under ''.
+   */
+  private readonly imports = new Map<string, Map<string, KeyImport>>();
   readonly ready = true;
 
   /** `keys` are already checked (unusableKeyReason) and have distinct kids. */
@@ -60,31 +68,26 @@ export class LocalKeySet implements KeySet {
   close(): void {}
 
   keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
-    return this.find(kid) === undefined ? undefined : this.importedKeys.get(this.importedKid(kid))?.get(alg);
+    return this.find(kid) === undefined ? undefined : this.imports.get(this.importedKid(kid))?.get(alg)?.key;
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {
     const jwk = this.find(kid);
     if (jwk === undefined) throw new KeyLookupError('kid_unknown');
-    const cacheKey = this.importKey(kid, alg);
-    let pending = this.imported.get(cacheKey);
-    if (pending === undefined) {
-      pending = importVerificationKey(jwk, alg);
-      this.imported.set(cacheKey, pending);
-      void pending.then((key) => {
-        if (key === undefined) return;
-        const byAlg = this.importedKeys.get(this.importedKid(kid)) ?? new Map<string, CryptoKey>();
-        this.importedKeys.set(this.importedKid(kid), byAlg.set(alg, key));
+    const importedKid = this.importedKid(kid);
+    let byAlg = this.imports.get(importedKid);
+    if (byAlg === undefined) this.imports.set(importedKid, (byAlg = new Map()));
+    let entry = byAlg.get(alg);
+    if (entry === undefined) {
+      const started: KeyImport = { pending: importVerificationKey(jwk, alg), key: undefined };
+      void started.pending.then((key) => {
+        started.key = key;
       });
+      byAlg.set(alg, (entry = started));
     }
-    const key = await pending;
+    const key = await entry.pending;
     if (key === undefined) throw new KeyLookupError('alg_not_allowed');
     return key;
-  }
-
-  /** One import per key and algorithm (per algorithm only for a single PEM key, which answers any kid). */
-  private importKey(kid: string | undefined, alg: string): string {
-    return `${this.importedKid(kid)}\u0000${alg}`;
   }
 
   private importedKid(kid: string | undefined): string {

@@ -43,20 +43,20 @@ function parametersOf(alg: string): AlgorithmSpec {
   return parameters;
 }
 
-/** The signature as bytes, or SignatureRejected when its length cannot be the algorithm's. */
-function signatureOf(token: string, lastDot: number, parameters: AlgorithmSpec): Buffer {
+/** The signing input and the signature as bytes; SignatureRejected when the signature's length cannot be the algorithm's. */
+function signedParts(token: string, parameters: AlgorithmSpec): { data: Buffer; signature: Buffer } {
+  const lastDot = token.lastIndexOf('.');
   const signature = Buffer.from(token.slice(lastDot + 1), 'base64url');
   if (parameters.signatureBytes !== undefined && signature.length !== parameters.signatureBytes) throw new SignatureRejected('signature_invalid');
-  return signature;
+  return { data: Buffer.from(token.slice(0, lastDot), 'latin1'), signature };
 }
 
 /** The check itself, on the event loop; throws SignatureRejected. */
 function checkSignature(token: string, key: CryptoKey, parameters: AlgorithmSpec): void {
-  const lastDot = token.lastIndexOf('.');
-  const signature = signatureOf(token, lastDot, parameters);
+  const { data, signature } = signedParts(token, parameters);
   let valid: boolean;
   try {
-    valid = verify(parameters.digest, Buffer.from(token.slice(0, lastDot), 'latin1'), verifyInputFor(key, parameters), signature);
+    valid = verify(parameters.digest, data, verifyInputFor(key, parameters), signature);
   } catch {
     valid = false;
   }
@@ -65,11 +65,10 @@ function checkSignature(token: string, key: CryptoKey, parameters: AlgorithmSpec
 
 /** The same check on libuv's thread pool (see SignatureOffload for when). */
 async function checkSignatureOnThreadPool(token: string, key: CryptoKey, parameters: AlgorithmSpec): Promise<void> {
-  const lastDot = token.lastIndexOf('.');
-  const signature = signatureOf(token, lastDot, parameters);
+  const { data, signature } = signedParts(token, parameters);
   const valid = await new Promise<boolean>((resolve) => {
     try {
-      verify(parameters.digest, Buffer.from(token.slice(0, lastDot), 'latin1'), verifyInputFor(key, parameters), signature, (error, result) => resolve(error === null && result));
+      verify(parameters.digest, data, verifyInputFor(key, parameters), signature, (error, result) => resolve(error === null && result));
     } catch {
       resolve(false);
     }
@@ -91,7 +90,7 @@ export async function verifySignature(token: string, keySet: KeySet, kid: string
   const parameters = parametersOf(alg);
   let key: CryptoKey;
   try {
-    key = keySet.keyNow(kid, alg) ?? (await keySet.getKey(kid, alg));
+    key = await keySet.getKey(kid, alg);
   } catch (error) {
     if (error instanceof KeyLookupError) throw new SignatureRejected(error.reason);
     throw error;

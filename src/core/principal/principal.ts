@@ -4,8 +4,11 @@ import type { GuardContext } from '../guards/context.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { unique, words, type Actor, type AuthenticationFactor, type ProviderClaims } from './provider-claims.js';
 
-/** The verified session, as attached to `req.auth` (Express) and `ctx.state.auth` (Koa). */
-export interface SessionPrincipal {
+/**
+ * The verified session, as attached to `req.auth` (Express), `ctx.state.auth` (Koa), `request.auth`
+ * (Fastify) and `c.get('auth')` (Hono): the vendor's fields (ProviderClaims), and who the user is.
+ */
+export interface SessionPrincipal extends ProviderClaims {
   /** Canonical user id: the WorkOS user id for workos() and mapped clerk() users, else the token's `sub`. */
   readonly subject: string;
   readonly type: 'user';
@@ -17,26 +20,6 @@ export interface SessionPrincipal {
   /** Space-separated scopes from `scope`, `scp` and the provider's permissions (Clerk's in their Clerk spelling). */
   readonly scope: string;
   readonly scopes: readonly string[];
-  /** Roles as the vendor's SDK reads them (Clerk `org:admin`, WorkOS `role`/`roles`, Stytch session roles), or the provider's `roleClaim`. */
-  readonly roles: readonly string[];
-  /** `sid` (Stytch: the session claim's id). */
-  readonly sessionId: string | null;
-  readonly organizationId: string | null;
-  readonly organizationSlug: string | null;
-  /** Clerk `org:<role>`, WorkOS `role`; null where the vendor has no organization role. */
-  readonly organizationRole: string | null;
-  /** Clerk organization permissions (`org:<feature>:<permission>`), WorkOS and OIDC `permissions`. */
-  readonly permissions: readonly string[];
-  /** Clerk `fea` entries as written (`o:dashboard`, `u:premium`). */
-  readonly features: readonly string[];
-  /** WorkOS `entitlements`. */
-  readonly entitlements: readonly string[];
-  /** WorkOS `feature_flags`. */
-  readonly featureFlags: readonly string[];
-  /** Who acts for the user (`act.sub`, impersonation), else null. */
-  readonly actor: Actor | null;
-  /** Stytch authentication factors, as the session claim lists them; empty for other providers. */
-  readonly authenticationFactors: readonly AuthenticationFactor[];
   /** The name of the provider that verified the token. */
   readonly provider: string;
   /** The `iss` of the token. */

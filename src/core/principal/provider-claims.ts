@@ -9,17 +9,27 @@ export interface Actor {
 /** One authentication factor as the vendor's claim lists it (Stytch's `authentication_factors` entries). */
 export type AuthenticationFactor = Readonly<Record<string, unknown>>;
 
+/** The principal's vendor fields, as each provider reads them from its tokens. */
 export interface ProviderClaims {
+  /** Roles as the vendor's SDK reads them (Clerk `org:admin`, WorkOS `role`/`roles`, Stytch session roles), or the provider's `roleClaim`. */
   readonly roles: readonly string[];
+  /** `sid` (Stytch: the session claim's id). */
   readonly sessionId: string | null;
   readonly organizationId: string | null;
   readonly organizationSlug: string | null;
+  /** Clerk `org:<role>`, WorkOS `role`; null where the vendor has no organization role. */
   readonly organizationRole: string | null;
+  /** Clerk organization permissions (`org:<feature>:<permission>`), WorkOS and OIDC `permissions`. */
   readonly permissions: readonly string[];
+  /** Clerk `fea` entries as written (`o:dashboard`, `u:premium`). */
   readonly features: readonly string[];
+  /** WorkOS `entitlements`. */
   readonly entitlements: readonly string[];
+  /** WorkOS `feature_flags`. */
   readonly featureFlags: readonly string[];
+  /** Who acts for the user (`act.sub`, impersonation), else null. */
   readonly actor: Actor | null;
+  /** Stytch authentication factors, as the session claim lists them; empty for other providers. */
   readonly authenticationFactors: readonly AuthenticationFactor[];
 }
 

@@ -151,7 +151,7 @@ function bearerToken(header: string): string | undefined {
   // The common case, "Bearer <jws>" with nothing around it: no trimming (which scans for any Unicode space) and one slice.
   if (header.startsWith('Bearer ') && isJwsChar(header.charCodeAt(7)) && isJwsChar(header.charCodeAt(header.length - 1))) return header.slice(7);
   const value = header.trim();
-  // The common case, "Bearer <token>", without a regular expression or a copy of the scheme.
+  // Spaces around the token; below, any other spelling of the scheme.
   if (value.startsWith('Bearer ')) return value.slice(BEARER.length + 1).trim();
   const space = value.length > BEARER.length && value.charCodeAt(BEARER.length) === 0x20 ? BEARER.length : value.search(WHITESPACE);
   const scheme = space === -1 ? value : value.slice(0, space);

@@ -92,4 +92,3 @@ function ambiguousKeys(text: string, parsed: unknown): boolean {
 export function hasAmbiguousKeys(text: string): boolean {
   return ambiguousKeys(text, JSON.parse(text));
 }
-

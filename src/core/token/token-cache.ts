@@ -25,7 +25,6 @@ interface ConnectionMemo {
   verified: VerifiedToken;
 }
 
-
 /** The cache key: SHA-256 of the whole token, as a 32-character binary string (the cheapest encoding). */
 function cacheKeyOf(token: string): string {
   return sha256(token, 'latin1');
