@@ -33,6 +33,7 @@ interface Verification {
   keySet: KeySet;
   kid: string | undefined;
   payload: JsonObject;
+  signature: Buffer;
   cacheKey: string | undefined;
 }
 
@@ -50,18 +51,18 @@ export class UncachedTokens {
 
   verify(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): VerifiedToken | Promise<VerifiedToken> {
     const { errors, providers } = this.setup;
-    const { header, payload } = decodeCredentials(credentials, errors);
+    const { header, payload, signature } = decodeCredentials(credentials, errors);
     const provider = providers.route(payload);
     const kid = acceptHeader(provider, header, payload, errors);
     if (this.setup.tokenCache !== undefined) this.setup.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.setup.requestIdHeader) });
-    const verification: Verification = { credentials, provider, keySet: providers.keySetOf(provider), kid, payload, cacheKey };
+    const verification: Verification = { credentials, provider, keySet: providers.keySetOf(provider), kid, payload, signature, cacheKey };
     const alg = header.alg as string;
     // Thread pool or not is decided here, in the request's own execution context, before any await.
     const onThreadPool = this.offload.shouldOffload();
     if (!onThreadPool) {
       let checked: boolean;
       try {
-        checked = verifySignatureNow(credentials.token, verification.keySet, kid, alg);
+        checked = verifySignatureNow(credentials.token, signature, verification.keySet, kid, alg);
       } catch (error) {
         throw this.asRejection(error);
       }
@@ -72,9 +73,9 @@ export class UncachedTokens {
 
   /** The key must be awaited, or the check goes to the thread pool. */
   private async verifyLater(verification: Verification, alg: string, onThreadPool: boolean): Promise<VerifiedToken> {
-    const { credentials, keySet, kid } = verification;
+    const { credentials, signature, keySet, kid } = verification;
     try {
-      await verifySignature(credentials.token, keySet, kid, alg, onThreadPool);
+      await verifySignature(credentials.token, signature, keySet, kid, alg, onThreadPool);
     } catch (error) {
       throw this.asRejection(error);
     }

@@ -8,7 +8,7 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import { guardedApp, expectError } from '../helpers';
 import { oidc, type JsonWebKeySet } from '../../src';
-import { checkHeader, checkTokenShape, decodeProtectedHeader } from '../../src/core/token/decode';
+import { checkHeader, checkTokenShape, decodeJws } from '../../src/core/token/decode';
 import { LocalKeySet } from '../../src/core/keys/local-key-set';
 import { verifySignature } from '../../src/core/keys/verify-signature';
 import { ALGORITHMS, SUPPORTED_ALGORITHMS } from '../../src/core/keys/algorithms';
@@ -47,7 +47,7 @@ const groups = (vectors as { testGroups: Group[] }).testGroups;
  * tcId -> why.
  */
 const DELIBERATELY_REFUSED: Record<number, string> = {
-  // An empty payload is never a JWT; the compact-JWS pattern requires three non-empty segments.
+  // An empty payload is never a JWT; a compact JWS has three non-empty segments here.
   259: 'rs256/emptyPayload: token_malformed',
   264: 'rs384/emptyPayload: token_malformed',
   268: 'rs512/emptyPayload: token_malformed',
@@ -66,8 +66,9 @@ const DELIBERATELY_REFUSED: Record<number, string> = {
 async function signatureLayer(jws: string, keySet: LocalKeySet): Promise<string> {
   const shape = checkTokenShape(jws);
   if (shape !== undefined) return shape;
-  const header = decodeProtectedHeader(jws);
-  if (header === undefined) return 'token_malformed';
+  const decoded = decodeJws(jws);
+  if (decoded === undefined) return 'token_malformed';
+  const { header, signature } = decoded;
   const headerProblem = checkHeader(header);
   if (headerProblem !== undefined) return headerProblem.reason;
   const alg = header.alg as string;
@@ -75,7 +76,7 @@ async function signatureLayer(jws: string, keySet: LocalKeySet): Promise<string>
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') return 'kid_unknown';
   try {
-    await verifySignature(jws, keySet, kid, alg);
+    await verifySignature(jws, signature, keySet, kid, alg);
     return 'accepted';
   } catch (error) {
     return (error as { reason?: string }).reason ?? 'error';

@@ -1,6 +1,7 @@
-import { KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { createPublicKey, KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
 import { ALGORITHMS, type AlgorithmSpec } from './algorithms.js';
 import { KeyLookupError, type KeySet } from './key-set.js';
+import { MAX_TOKEN_BYTES } from '../token/decode.js';
 
 export type SignatureProblem = 'kid_unknown' | 'alg_not_allowed' | 'token_malformed' | 'signature_invalid';
 
@@ -29,7 +30,8 @@ function verifyInputFor(key: CryptoKey, parameters: AlgorithmSpec): KeyObject | 
   const known = verifyInputs.get(key);
   // Checked all the same: a key reused for another algorithm must not keep the first one's padding.
   if (known !== undefined && known.parameters === parameters) return known.input;
-  const keyObject = KeyObject.from(key);
+  // Read back from its DER: a key decoded by OpenSSL itself is checked faster than one built from a JWK's numbers.
+  const keyObject = createPublicKey({ key: KeyObject.from(key).export({ format: 'der', type: 'spki' }), format: 'der', type: 'spki' });
   // The KeyObject alone where the algorithm needs no options (RSA PKCS#1 v1.5, Ed25519): node:crypto reads it faster.
   const input = Object.keys(parameters.verifyOptions).length === 0 ? keyObject : { key: keyObject, ...parameters.verifyOptions };
   verifyInputs.set(key, { parameters, input });
@@ -43,17 +45,31 @@ function parametersOf(alg: string): AlgorithmSpec {
   return parameters;
 }
 
-/** The signing input and the signature as bytes; SignatureRejected when the signature's length cannot be the algorithm's. */
-function signedParts(token: string, parameters: AlgorithmSpec): { data: Buffer; signature: Buffer } {
-  const lastDot = token.lastIndexOf('.');
-  const signature = Buffer.from(token.slice(lastDot + 1), 'base64url');
+/** SignatureRejected when the signature's length cannot be the algorithm's. */
+function checkSignatureLength(signature: Uint8Array, parameters: AlgorithmSpec): void {
   if (parameters.signatureBytes !== undefined && signature.length !== parameters.signatureBytes) throw new SignatureRejected('signature_invalid');
-  return { data: Buffer.from(token.slice(0, lastDot), 'latin1'), signature };
+}
+
+/**
+ * The signing input of a check on the event loop is written here: OpenSSL has read it before
+ * verify() returns, so one buffer serves every token. (A check on the thread pool gets its own.)
+ */
+const signingInputs = Buffer.allocUnsafe(MAX_TOKEN_BYTES);
+
+/**
+ * Where the signing input ends: before the last segment, which is the canonical base64url of
+ * `signature` (see decodeToken), so its length is known. (lastIndexOf('.') scans the signature
+ * back one character at a time: it cost a cache miss more than this whole function.)
+ */
+function signingInputLength(token: string, signature: Uint8Array): number {
+  return token.length - Math.ceil((signature.length * 4) / 3) - 1;
 }
 
 /** The check itself, on the event loop; throws SignatureRejected. */
-function checkSignature(token: string, key: CryptoKey, parameters: AlgorithmSpec): void {
-  const { data, signature } = signedParts(token, parameters);
+function checkSignature(token: string, signature: Uint8Array, key: CryptoKey, parameters: AlgorithmSpec): void {
+  checkSignatureLength(signature, parameters);
+  // The token is ASCII (checkTokenShape): its characters are its bytes.
+  const data = signingInputs.subarray(0, signingInputs.write(token, 0, signingInputLength(token, signature), 'latin1'));
   let valid: boolean;
   try {
     valid = verify(parameters.digest, data, verifyInputFor(key, parameters), signature);
@@ -64,8 +80,9 @@ function checkSignature(token: string, key: CryptoKey, parameters: AlgorithmSpec
 }
 
 /** The same check on libuv's thread pool (see SignatureOffload for when). */
-async function checkSignatureOnThreadPool(token: string, key: CryptoKey, parameters: AlgorithmSpec): Promise<void> {
-  const { data, signature } = signedParts(token, parameters);
+async function checkSignatureOnThreadPool(token: string, signature: Uint8Array, key: CryptoKey, parameters: AlgorithmSpec): Promise<void> {
+  checkSignatureLength(signature, parameters);
+  const data = Buffer.from(token.slice(0, signingInputLength(token, signature)), 'latin1');
   const valid = await new Promise<boolean>((resolve) => {
     try {
       verify(parameters.digest, data, verifyInputFor(key, parameters), signature, (error, result) => resolve(error === null && result));
@@ -77,8 +94,8 @@ async function checkSignatureOnThreadPool(token: string, key: CryptoKey, paramet
 }
 
 /**
- * Verifies a shape-checked compact JWS with the key a provider's key set holds
- * for `(kid, alg)`, allowing only that one algorithm. Throws SignatureRejected,
+ * Verifies a shape-checked compact JWS, its signature decoded (see decodeToken), with the key a
+ * provider's key set holds for `(kid, alg)`, allowing only that one algorithm. Throws SignatureRejected,
  * or KeySetUnavailableError when keys can't be had.
  *
  * The signature check is node:crypto's one-shot `verify` rather than WebCrypto:
@@ -86,7 +103,7 @@ async function checkSignatureOnThreadPool(token: string, key: CryptoKey, paramet
  * 4x cheaper for RS256, 2x for ES256 in `npm run bench`). `onThreadPool` runs
  * the same check on libuv's thread pool instead, for a busy server.
  */
-export async function verifySignature(token: string, keySet: KeySet, kid: string | undefined, alg: string, onThreadPool = false): Promise<void> {
+export async function verifySignature(token: string, signature: Uint8Array, keySet: KeySet, kid: string | undefined, alg: string, onThreadPool = false): Promise<void> {
   const parameters = parametersOf(alg);
   let key: CryptoKey;
   try {
@@ -95,8 +112,8 @@ export async function verifySignature(token: string, keySet: KeySet, kid: string
     if (error instanceof KeyLookupError) throw new SignatureRejected(error.reason);
     throw error;
   }
-  if (onThreadPool) await checkSignatureOnThreadPool(token, key, parameters);
-  else checkSignature(token, key, parameters);
+  if (onThreadPool) await checkSignatureOnThreadPool(token, signature, key, parameters);
+  else checkSignature(token, signature, key, parameters);
 }
 
 /**
@@ -104,10 +121,10 @@ export async function verifySignature(token: string, keySet: KeySet, kid: string
  * true once the signature is checked (it throws SignatureRejected when it is not valid), false
  * when the key is not in hand (then await verifySignature()).
  */
-export function verifySignatureNow(token: string, keySet: KeySet, kid: string | undefined, alg: string): boolean {
+export function verifySignatureNow(token: string, signature: Uint8Array, keySet: KeySet, kid: string | undefined, alg: string): boolean {
   const parameters = parametersOf(alg);
   const key = keySet.keyNow(kid, alg);
   if (key === undefined) return false;
-  checkSignature(token, key, parameters);
+  checkSignature(token, signature, key, parameters);
   return true;
 }

@@ -44,7 +44,7 @@ export interface PrincipalBase extends ProviderClaims {
 }
 
 /** Scopes keep their sources: `scope`, `scp`, then the provider's permissions. */
-function scopesOf(payload: JsonObject, permissions: readonly string[]): string[] {
+function scopesOf(payload: JsonObject, permissions: readonly string[]): readonly string[] {
   return unique(words(payload.scope, /\s+/), words(payload.scp, /\s+/), permissions);
 }
 

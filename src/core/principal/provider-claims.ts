@@ -58,14 +58,14 @@ export function objectClaim(value: unknown): JsonObject | undefined {
 }
 
 /** The strings of the lists, each once, in order. (Most lists are empty or hold one word: no Set for those.) */
-export function unique(...lists: readonly (readonly string[])[]): string[] {
+export function unique(...lists: readonly (readonly string[])[]): readonly string[] {
   let count = 0;
   let last: string | undefined;
   for (const list of lists) {
     count += list.length;
     if (list.length > 0) last = list[list.length - 1];
   }
-  if (count <= 1) return count === 0 ? [] : [last!];
+  if (count <= 1) return count === 0 ? NO_WORDS : [last!];
   return [...new Set(lists.flat())];
 }
 

@@ -30,16 +30,19 @@ function refuseWorkosToken(_header: JsonObject, payload: JsonObject): TokenRefus
 /** Roles, organization, permissions, entitlements and feature flags as WorkOS's SDK returns them. */
 export function readWorkosClaims(payload: JsonObject): ProviderClaims {
   const role = nonEmptyString(payload.role);
+  // Field by field, not a spread of NO_CLAIMS: one object, read on every cache miss.
   return {
-    ...NO_CLAIMS,
-    roles: unique(role === null ? [] : [role], words(payload.roles, /\s+/)),
+    roles: unique(role === null ? NO_CLAIMS.roles : [role], words(payload.roles, /\s+/)),
     sessionId: nonEmptyString(payload.sid),
     organizationId: nonEmptyString(payload.org_id),
+    organizationSlug: null,
     organizationRole: role,
     permissions: unique(words(payload.permissions, /\s+/)),
+    features: NO_CLAIMS.features,
     entitlements: unique(words(payload.entitlements, /\s+/)),
     featureFlags: unique(words(payload.feature_flags, /\s+/)),
     actor: actorOf(payload),
+    authenticationFactors: NO_CLAIMS.authenticationFactors,
   };
 }
 

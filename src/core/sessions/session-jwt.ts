@@ -94,11 +94,11 @@ export class SessionJwts {
     if (checkTokenShape(jwt) !== undefined) throw new SessionJwtRejected('not a JWT');
     const decoded = decodeToken(jwt);
     if (decoded === undefined) throw new SessionJwtRejected('not a JWT');
-    const { header, payload } = decoded;
+    const { header, payload, signature } = decoded;
     if (typeof header.alg !== 'string' || !this.keys.some((key) => key.alg === header.alg) || header.typ !== 'JWT') throw new SessionJwtRejected('header');
     if (typeof header.kid !== 'string') throw new SessionJwtRejected('kid');
     try {
-      await verifySignature(jwt, this.keySet, header.kid, header.alg);
+      await verifySignature(jwt, signature, this.keySet, header.kid, header.alg);
     } catch (error) {
       if (error instanceof SignatureRejected) throw new SessionJwtRejected(error.reason);
       throw error;

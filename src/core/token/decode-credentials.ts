@@ -7,13 +7,17 @@ export function decodeCredentials(credentials: Credentials, errors: ErrorFactory
   const token = credentials.token;
   const shapeProblem = checkTokenShape(token);
   if (shapeProblem !== undefined) {
-    // A compact JWS has no whitespace or comma: only a token that fails the shape check can be two credentials (a 400).
+    // A compact JWS has no whitespace or comma: only a malformed token can be two credentials (a 400).
     assertSingleCredential(credentials, errors);
     const message = shapeProblem === 'token_too_large' ? 'The token is larger than 8 KiB.' : 'The token is not a compact JWS.';
     throw errors.invalidToken(shapeProblem, message);
   }
   const decoded = decodeToken(token);
-  if (decoded === undefined) throw errors.invalidToken('token_malformed', 'The token header or payload is not valid base64url JSON.');
+  if (decoded === undefined) {
+    // Whitespace and commas pass the shape check and fail the decoding (see decodedFully).
+    assertSingleCredential(credentials, errors);
+    throw errors.invalidToken('token_malformed', 'The token is not base64url JSON in three segments.');
+  }
   const headerProblem = checkHeader(decoded.header);
   if (headerProblem !== undefined) throw errors.invalidToken(headerProblem.reason, headerProblem.message);
   return decoded;

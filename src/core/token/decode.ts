@@ -5,26 +5,51 @@ import { parseJsonObject } from './strict-json.js';
 /** Tokens longer than this (8 KiB) are refused before any base64 or JSON work. */
 export const MAX_TOKEN_BYTES = 8192;
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
 export type { JsonObject } from './strict-json.js';
 import type { JsonObject } from './strict-json.js';
 
 export interface DecodedToken {
   header: JsonObject;
   payload: JsonObject;
+  /** The signature's bytes (canonical base64url, like the other segments). */
+  signature: Buffer;
 }
 
 export type TokenShapeProblem = 'token_too_large' | 'token_malformed';
 
-/** Returns what is wrong with the token's outer shape, or undefined when it looks like a compact JWS. */
+/**
+ * Returns what is wrong with the token's outer shape, or undefined when it looks like a compact
+ * JWS: three non-empty segments, ASCII only, no `+` or `/`. The rest of the base64url alphabet is
+ * checked where each segment is decoded (see decodedFully): a regular expression over the whole
+ * token cost a cache miss more than all of these scans together.
+ */
 export function checkTokenShape(token: string): TokenShapeProblem | undefined {
   if (token.length > MAX_TOKEN_BYTES) return 'token_too_large';
-  if (!COMPACT_JWS.test(token)) return 'token_malformed';
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 1 || second < first + 2 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) return 'token_malformed';
+  // Node's base64 decoders read only the low byte of a character above U+00FF ('Ł' as 'A'): ASCII only.
+  if (Buffer.byteLength(token, 'utf8') !== token.length) return 'token_malformed';
+  // Base64, not base64url: Node's base64url decoder takes them as '-' and '_'.
+  if (token.includes('+') || token.includes('/')) return 'token_malformed';
   return undefined;
 }
 
-/** The value of a base64url character (the alphabet already checked by checkTokenShape). */
+/** The bytes `chars` base64url characters (without padding) carry. */
+function bytesOf(chars: number): number {
+  return Math.floor((chars * 3) / 4);
+}
+
+/**
+ * Whether a segment's decoding used every character: Node's base64url decoder skips a character
+ * outside the alphabet (space, comma, `=`, `!`...) or stops at it, so the decoded bytes fall
+ * short of what the segment's length promises. (`+`, `/` and non-ASCII: see checkTokenShape.)
+ */
+function decodedFully(segmentLength: number, written: number): boolean {
+  return written === bytesOf(segmentLength);
+}
+
+/** The value of a base64url character (any other character fails decodedFully). */
 function base64urlValue(code: number): number {
   if (code >= 0x61) return code - 0x61 + 26; // a-z
   if (code >= 0x41) return code === 0x5f ? 63 : code - 0x41; // A-Z, _
@@ -44,15 +69,28 @@ function hasCanonicalEnd(token: string, start: number, end: number): boolean {
   return (base64urlValue(token.charCodeAt(end - 1)) & (partial === 2 ? 0x0f : 0x03)) === 0;
 }
 
+/** Payload bytes are decoded here and read into a string at once: no buffer per token. */
+const scratch = Buffer.allocUnsafe(bytesOf(MAX_TOKEN_BYTES));
+
 /**
- * Decodes one canonical base64url segment to a JSON object, or undefined.
- * UTF-8 is checked strictly (isUtf8) and a byte-order mark is kept in the text,
- * where JSON.parse refuses it (RFC 8259 8.1).
+ * Decodes the base64url segment `token[start, end)` to a JSON object, or undefined. UTF-8 is
+ * checked strictly: a decoding without U+FFFD had none to replace (isUtf8 decides the rare text
+ * with one). A byte-order mark is kept in the text, where JSON.parse refuses it (RFC 8259 8.1).
  */
-function decodeSegment(segment: string): JsonObject | undefined {
-  const bytes = Buffer.from(segment, 'base64url');
-  if (!isUtf8(bytes)) return undefined;
-  return parseJsonObject(bytes.toString('utf8'));
+function decodeSegment(token: string, start: number, end: number): JsonObject | undefined {
+  const segment = token.slice(start, end);
+  const bytes = end - start > MAX_TOKEN_BYTES ? Buffer.from(segment, 'base64url') : scratch;
+  const written = bytes === scratch ? scratch.write(segment, 'base64url') : bytes.length;
+  if (!decodedFully(end - start, written)) return undefined;
+  const text = bytes.toString('utf8', 0, written);
+  if (text.includes('\uFFFD') && !isUtf8(bytes.subarray(0, written))) return undefined;
+  return parseJsonObject(text);
+}
+
+/** The bytes of the base64url segment that starts at `start` and ends the token, or undefined. */
+function decodeBytes(token: string, start: number): Buffer | undefined {
+  const bytes = Buffer.from(token.slice(start), 'base64url');
+  return decodedFully(token.length - start, bytes.length) ? bytes : undefined;
 }
 
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */
@@ -77,21 +115,23 @@ export function checkHeader(header: JsonObject): HeaderProblem | undefined {
   return undefined;
 }
 
-/** The two dots of a shape-checked token when all three segments are canonical, or undefined. */
-function canonicalDots(token: string): { first: number; second: number } | undefined {
-  const first = token.indexOf('.');
-  const second = token.indexOf('.', first + 1);
-  const canonical = hasCanonicalEnd(token, 0, first) && hasCanonicalEnd(token, first + 1, second) && hasCanonicalEnd(token, second + 1, token.length);
-  return canonical ? { first, second } : undefined;
+/** Whether the dots are a compact JWS's two and all three segments end canonically (see hasCanonicalEnd). */
+function canonicalEnds(token: string, first: number, second: number): boolean {
+  return first > 0 && second > first && hasCanonicalEnd(token, 0, first) && hasCanonicalEnd(token, first + 1, second) && hasCanonicalEnd(token, second + 1, token.length);
 }
 
 /**
- * Decodes the protected header of a shape-checked token (see checkTokenShape), checking
- * that every segment is canonical base64url (the payload need not be JSON: this is the JWS layer).
+ * The protected header and signature of a shape-checked token (see checkTokenShape), checking
+ * that every segment is canonical base64url; the payload need not be JSON (this is the JWS layer).
  */
-export function decodeProtectedHeader(token: string): JsonObject | undefined {
-  const dots = canonicalDots(token);
-  return dots === undefined ? undefined : decodeSegment(token.slice(0, dots.first));
+export function decodeJws(token: string): { header: JsonObject; signature: Buffer } | undefined {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (!canonicalEnds(token, first, second)) return undefined;
+  if (!decodedFully(second - first - 1, Buffer.from(token.slice(first + 1, second), 'base64url').length)) return undefined;
+  const header = decodeHeader(token, first);
+  const signature = header === undefined ? undefined : decodeBytes(token, second + 1);
+  return signature === undefined ? undefined : { header: header!, signature };
 }
 
 /** Header segments are memoised up to this length (a real header is well under 200 characters). */
@@ -112,7 +152,7 @@ function decodeHeader(token: string, end: number): JsonObject | undefined {
   const segment = token.slice(0, end);
   let header = decodedHeaders.get(segment);
   if (header === undefined) {
-    header = decodeSegment(segment);
+    header = decodeSegment(segment, 0, end);
     if (header === undefined || segment.length > MEMO_SEGMENT_MAX) return header;
     if (decodedHeaders.size >= MEMO_MAX) decodedHeaders.clear();
     decodedHeaders.set(segment, header);
@@ -121,13 +161,20 @@ function decodeHeader(token: string, end: number): JsonObject | undefined {
   return header;
 }
 
-/** Decodes header and payload of a shape-checked token (see checkTokenShape) without verifying anything. */
+/**
+ * Decodes header and payload of a shape-checked token (see checkTokenShape) without verifying
+ * anything, and the signature's bytes; undefined when a segment is not canonical base64url or
+ * the header or payload not a JSON object.
+ */
 export function decodeToken(token: string): DecodedToken | undefined {
-  const dots = canonicalDots(token);
-  if (dots === undefined) return undefined;
-  const header = decodeHeader(token, dots.first);
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (!canonicalEnds(token, first, second)) return undefined;
+  const header = decodeHeader(token, first);
   if (header === undefined) return undefined;
-  const payload = decodeSegment(token.slice(dots.first + 1, dots.second));
+  const payload = decodeSegment(token, first + 1, second);
   if (payload === undefined) return undefined;
-  return { header, payload };
+  const signature = decodeBytes(token, second + 1);
+  if (signature === undefined) return undefined;
+  return { header, payload, signature };
 }
