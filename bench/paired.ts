@@ -75,7 +75,8 @@ async function main(): Promise<void> {
       results.push({ ...comparison, ...summary });
       console.log(
         `${comparison.name.padEnd(64)} ${summary.ratio.toFixed(3)}  (pairs ${summary.pairMedians.map((value) => value.toFixed(3)).join(' ')}; ` +
-          `least core share ${summary.minCpuShare.toFixed(2)}, load generator at most ${summary.maxLoaderShare.toFixed(2)} of its core)`,
+          `least core share ${summary.minCpuShare.toFixed(2)}, load generator at most ${summary.maxLoaderShare.toFixed(2)} of its core; ` +
+          `CPU per request ${summary.cpuPerRequest.map((value) => value.toFixed(1)).join(' / ')} µs, ratio ${summary.cpuRatio.toFixed(3)})`,
       );
     }
     await issuer.close();

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs each section in its own process, then the report (bench/report.ts).
- * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,paired,cold,memory,sessions to pick sections (the report
+ * BENCH_QUICK=1 for a short run; BENCH_ONLY=verify,paired,in-process,cold,memory,sessions to pick sections (the report
  * then uses the last results of the others). See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { QUICK, RESULTS_DIR } from './lib/config.js';
 const SECTIONS: Record<string, string[]> = {
   verify: ['verify.ts'],
   paired: ['paired.ts'],
+  'in-process': ['in-process.ts'],
   cold: ['cold-start.ts'],
   memory: ['--expose-gc', 'memory.ts'],
   sessions: ['sessions.ts'],

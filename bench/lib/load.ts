@@ -20,19 +20,31 @@ export interface PairedServer {
   dist?: string;
 }
 
-/** One fresh pair: each burst's ratio (second server's req/s over the first's), each server's share of the shared core, the load generator's of its own. */
+/**
+ * One fresh pair: each burst's ratio (second server's req/s over the first's), each server's share
+ * of the shared core, the load generator's of its own, and each server's CPU time per request
+ * over all bursts (µs).
+ */
 interface PairMeasure {
   ratios: number[];
   cpuShares: [number, number];
   loaderShare: number;
+  cpuPerRequest: [number, number];
 }
 
-/** A comparison over its pairs: the median ratio over every burst, each pair's median, the least core share and the load generator's highest. */
+/**
+ * A comparison over its pairs: the median ratio over every burst, each pair's median, the least
+ * core share and the load generator's highest; and the CPU reading, which holds when the load
+ * generator is the limit: the first server's CPU time per request over the second's (median of
+ * the pairs), with each server's median CPU µs per request.
+ */
 export interface PairedSummary {
   ratio: number;
   pairMedians: number[];
   minCpuShare: number;
   maxLoaderShare: number;
+  cpuRatio: number;
+  cpuPerRequest: [number, number];
 }
 
 const SERVER_CORE = '1';
@@ -88,7 +100,7 @@ async function measurePair(first: PairedServer, second: PairedServer, issuer: Te
     };
     await loadBoth(settings.pairedWarmupSeconds);
     const ratios: number[] = [];
-    const totals = { seconds: 0, cpu: [0, 0], loader: 0 };
+    const totals = { seconds: 0, cpu: [0, 0], requests: [0, 0], loader: 0 };
     for (let burst = 0; burst < settings.pairedBursts; burst++) {
       const cpuBefore = [cpuSeconds(a.pid), cpuSeconds(b.pid)];
       const loaderBefore = process.cpuUsage();
@@ -98,13 +110,20 @@ async function measurePair(first: PairedServer, second: PairedServer, issuer: Te
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`a paired server answered ${result.non2xx} non-2xx and ${result.errors} errors`);
       }
       ratios.push(rb!.requests.total / rb!.duration / (ra!.requests.total / ra!.duration));
+      totals.requests[0]! += ra!.requests.total;
+      totals.requests[1]! += rb!.requests.total;
       totals.seconds += Number(process.hrtime.bigint() - wallBefore) / 1e9;
       totals.cpu[0]! += cpuSeconds(a.pid) - cpuBefore[0]!;
       totals.cpu[1]! += cpuSeconds(b.pid) - cpuBefore[1]!;
       const loader = process.cpuUsage(loaderBefore);
       totals.loader += (loader.user + loader.system) / 1e6;
     }
-    return { ratios, cpuShares: [totals.cpu[0]! / totals.seconds, totals.cpu[1]! / totals.seconds], loaderShare: totals.loader / totals.seconds };
+    return {
+      ratios,
+      cpuShares: [totals.cpu[0]! / totals.seconds, totals.cpu[1]! / totals.seconds],
+      loaderShare: totals.loader / totals.seconds,
+      cpuPerRequest: [(totals.cpu[0]! / totals.requests[0]!) * 1e6, (totals.cpu[1]! / totals.requests[1]!) * 1e6],
+    };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
@@ -119,5 +138,7 @@ export async function measureComparison(first: PairedServer, second: PairedServe
     pairMedians: pairs.map((pair) => median(pair.ratios)),
     minCpuShare: Math.min(...pairs.flatMap((pair) => pair.cpuShares)),
     maxLoaderShare: Math.max(...pairs.map((pair) => pair.loaderShare)),
+    cpuRatio: median(pairs.map((pair) => pair.cpuPerRequest[0] / pair.cpuPerRequest[1])),
+    cpuPerRequest: [median(pairs.map((pair) => pair.cpuPerRequest[0])), median(pairs.map((pair) => pair.cpuPerRequest[1]))],
   };
 }
