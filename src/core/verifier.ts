@@ -183,18 +183,25 @@ export class SessionVerifier {
   }
 
   /** Verifies a token (with its request context) and returns the principal, or throws a SessionError. */
-  async verify(input: Credentials | string): Promise<SessionPrincipal> {
+  verify(input: Credentials | string): Promise<SessionPrincipal> {
     const credentials: Credentials =
       typeof input === 'string' ? { token: input, source: 'header', method: 'GET', origin: undefined } : input;
+    // Not an async function: an answer in hand resolves without an await of its own.
+    let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
-      return await this.check(credentials);
+      outcome = this.check(credentials);
     } catch (error) {
-      // Only SessionErrors leave: a key set that cannot be had is a 503, as on a request.
-      const sessionError = toSessionError(error, this.errors);
-      // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
-      if (typeof input === 'string' && sessionError.reason === 'duplicate_authorization') throw this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
-      throw sessionError;
+      return Promise.reject(this.verifyError(error, input));
     }
+    return outcome instanceof Promise ? outcome.catch((error: unknown) => Promise.reject(this.verifyError(error, input))) : Promise.resolve(outcome);
+  }
+
+  /** Only SessionErrors leave verify(): a key set that cannot be had is a 503, as on a request. */
+  private verifyError(error: unknown, input: Credentials | string): SessionError {
+    const sessionError = toSessionError(error, this.errors);
+    // A bare token came from no header: whitespace or a comma in it makes it malformed, not a second credential.
+    if (typeof input === 'string' && sessionError.reason === 'duplicate_authorization') return this.errors.invalidToken('token_malformed', 'The token is not a compact JWS.');
+    return sessionError;
   }
 
   /** Turns anything thrown while authenticating into the SessionError to answer with, and reports it (with its request's method, path and id). */
