@@ -8,6 +8,7 @@
  *
  *   npx tsup && npx tsx bench/in-process.ts
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { testing } from './lib/package.js';
 import { createMinter } from './lib/tokens.js';
 import { listenerFor, type Listener } from './lib/apps.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { median, QUICK, RESULTS_DIR } from './lib/config.js';
 
 export interface InProcessResult {
