@@ -193,7 +193,10 @@ export class SessionVerifier {
     } catch (error) {
       return Promise.reject(this.verifyError(error, input));
     }
-    return outcome instanceof Promise ? outcome.catch((error: unknown) => Promise.reject(this.verifyError(error, input))) : Promise.resolve(outcome);
+    if (!(outcome instanceof Promise)) return Promise.resolve(outcome);
+    return outcome.catch((error: unknown) => {
+      throw this.verifyError(error, input);
+    });
   }
 
   /** Only SessionErrors leave verify(): a key set that cannot be had is a 503, as on a request. */

@@ -68,6 +68,7 @@ export class LocalKeySet implements KeySet {
   close(): void {}
 
   keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
+    // find() first: imports are filed under '' both for no kid and for an empty one, which need not name the same key.
     return this.find(kid) === undefined ? undefined : this.imports.get(this.importedKid(kid))?.get(alg)?.key;
   }
 

@@ -59,7 +59,7 @@ const signingInputs = Buffer.allocUnsafe(MAX_TOKEN_BYTES);
 /**
  * Where the signing input ends: before the last segment, which is the canonical base64url of
  * `signature` (see decodeToken), so its length is known. (lastIndexOf('.') scans the signature
- * back one character at a time: it cost a cache miss more than this whole function.)
+ * back one character at a time: it cost each cache miss more than this whole function.)
  */
 function signingInputLength(token: string, signature: Uint8Array): number {
   return token.length - Math.ceil((signature.length * 4) / 3) - 1;

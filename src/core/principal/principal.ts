@@ -2,7 +2,7 @@ import type { Provider } from '../providers/types.js';
 import type { JsonObject } from '../token/decode.js';
 import type { GuardContext } from '../guards/context.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { unique, words, type Actor, type AuthenticationFactor, type ProviderClaims } from './provider-claims.js';
+import { EMPTY_LIST, unique, words, type Actor, type AuthenticationFactor, type ProviderClaims } from './provider-claims.js';
 
 /**
  * The verified session, as attached to `req.auth` (Express), `ctx.state.auth` (Koa), `request.auth`
@@ -52,8 +52,6 @@ function scopesOf(payload: JsonObject, permissions: readonly string[]): readonly
 function frozenList<T>(list: readonly T[]): readonly T[] {
   return list.length === 0 ? EMPTY_LIST : Object.freeze(list);
 }
-
-const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
 /**
  * A principal base from vendor fields already read (the remote's answer, or a provider's reading).

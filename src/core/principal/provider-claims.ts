@@ -33,19 +33,20 @@ export interface ProviderClaims {
   readonly authenticationFactors: readonly AuthenticationFactor[];
 }
 
-const NO_WORDS: readonly string[] = Object.freeze([]);
+/** The one empty list: most list claims of most tokens are absent, and what is shared is frozen. */
+export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
 /** Words of a claim: a string split on `separator`, or the non-empty strings of a list. */
-export function words(value: unknown, separator: RegExp): string[] {
-  // Most claims are absent: no array for them (callers only read what words() returns).
-  if (value === undefined) return NO_WORDS as string[];
+export function words(value: unknown, separator: RegExp): readonly string[] {
+  // Most claims are absent: no array for them.
+  if (value === undefined) return EMPTY_LIST;
   if (typeof value === 'string') return value.split(separator).filter((word) => word !== '');
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
   return [];
 }
 
 /** The non-empty strings of a list claim (a single string counts as a list of one). */
-export function stringList(value: unknown): string[] {
+export function stringList(value: unknown): readonly string[] {
   return words(typeof value === 'string' ? [value] : value, /$^/);
 }
 
@@ -65,7 +66,7 @@ export function unique(...lists: readonly (readonly string[])[]): readonly strin
     count += list.length;
     if (list.length > 0) last = list[list.length - 1];
   }
-  if (count <= 1) return count === 0 ? NO_WORDS : [last!];
+  if (count <= 1) return count === 0 ? EMPTY_LIST : [last!];
   return [...new Set(lists.flat())];
 }
 

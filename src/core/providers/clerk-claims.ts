@@ -69,7 +69,7 @@ export function readClerkClaims(payload: JsonObject): ProviderClaims {
   let organizationId: string | null;
   let organizationSlug: string | null;
   let organizationRole: string | null;
-  let permissions: string[];
+  let permissions: readonly string[];
   let features: string[] = [];
   const fea = typeof payload.fea === 'string' ? featureScopes(payload.fea) : undefined;
   if (fea !== undefined) features = fea.all;

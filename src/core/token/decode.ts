@@ -21,7 +21,7 @@ export type TokenShapeProblem = 'token_too_large' | 'token_malformed';
  * Returns what is wrong with the token's outer shape, or undefined when it looks like a compact
  * JWS: three non-empty segments, ASCII only, no `+` or `/`. The rest of the base64url alphabet is
  * checked where each segment is decoded (see decodedFully): a regular expression over the whole
- * token cost a cache miss more than all of these scans together.
+ * token cost each cache miss more than all of these scans together.
  */
 export function checkTokenShape(token: string): TokenShapeProblem | undefined {
   if (token.length > MAX_TOKEN_BYTES) return 'token_too_large';
@@ -79,8 +79,11 @@ const scratch = Buffer.allocUnsafe(bytesOf(MAX_TOKEN_BYTES));
  */
 function decodeSegment(token: string, start: number, end: number): JsonObject | undefined {
   const segment = token.slice(start, end);
-  const bytes = end - start > MAX_TOKEN_BYTES ? Buffer.from(segment, 'base64url') : scratch;
-  const written = bytes === scratch ? scratch.write(segment, 'base64url') : bytes.length;
+  let bytes = scratch;
+  let written: number;
+  // A segment longer than any shape-checked token's (a caller that decodes without checkTokenShape) gets a buffer of its own.
+  if (end - start > MAX_TOKEN_BYTES) written = (bytes = Buffer.from(segment, 'base64url')).length;
+  else written = scratch.write(segment, 'base64url');
   if (!decodedFully(end - start, written)) return undefined;
   const text = bytes.toString('utf8', 0, written);
   if (text.includes('\uFFFD') && !isUtf8(bytes.subarray(0, written))) return undefined;
@@ -130,8 +133,9 @@ export function decodeJws(token: string): { header: JsonObject; signature: Buffe
   if (!canonicalEnds(token, first, second)) return undefined;
   if (!decodedFully(second - first - 1, Buffer.from(token.slice(first + 1, second), 'base64url').length)) return undefined;
   const header = decodeHeader(token, first);
-  const signature = header === undefined ? undefined : decodeBytes(token, second + 1);
-  return signature === undefined ? undefined : { header: header!, signature };
+  if (header === undefined) return undefined;
+  const signature = decodeBytes(token, second + 1);
+  return signature === undefined ? undefined : { header, signature };
 }
 
 /** Header segments are memoised up to this length (a real header is well under 200 characters). */
