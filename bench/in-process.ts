@@ -2,9 +2,10 @@
  * Section 2b, the cached path in-process: each framework's app (lib/apps.ts) without the network,
  * on real `IncomingMessage` and `ServerResponse` objects (no socket: the response is buffered), in
  * one process. Bare, the reference (a middleware that only sets the principal) and sessionguard on
- * a cached token run interleaved in batches, the order reversed every round; each keeps its median
- * µs per request. What sessionguard costs beyond the reference is the adapter's and the core's
- * own cost per request, free of the load generator that bounds the paired HTTP rows on two cores.
+ * a cached token run interleaved in batches as large as the paired section's connection count (as
+ * many requests in flight as autocannon keeps), the order rotated every round; each keeps its median
+ * µs per request. What sessionguard costs beyond the reference is the adapter's and the core's own
+ * cost per request, free of the load generator that bounds the paired HTTP rows on two cores.
  *
  *   npx tsup && npx tsx bench/in-process.ts
  */
@@ -16,7 +17,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { testing } from './lib/package.js';
 import { createMinter } from './lib/tokens.js';
 import { listenerFor, type Listener } from './lib/apps.js';
-import { median, QUICK, RESULTS_DIR } from './lib/config.js';
+import { median, QUICK, RESULTS_DIR, settings } from './lib/config.js';
 
 export interface InProcessResult {
   framework: string;
@@ -28,8 +29,23 @@ export interface InProcessResult {
 }
 
 const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono'] as const;
-const BATCH = 500;
-const ROUNDS = QUICK ? 60 : 300;
+/**
+ * Requests in flight at once: a batch of 500 kept every request of the batch (and what the
+ * middleware attached to it) alive until the batch ended, which a server with 50 connections never
+ * does, and made the figures swing by a µs from run to run.
+ */
+const BATCH = settings.httpConnections;
+const ROUNDS = QUICK ? 600 : 3000;
+
+/**
+ * The order of round `round`: rotated, so each app follows each other app equally often and never
+ * itself. (Reversing the order every round made the first and last apps run twice in a row, half
+ * warmed by their own batch: three copies of one app then read up to 1.4 µs apart.)
+ */
+function orderOf(round: number): number[] {
+  const shift = ((round % 3) + 3) % 3;
+  return [0, 1, 2].map((index) => (index + shift) % 3);
+}
 
 // One keep-alive connection: every request comes on the same socket, as autocannon's do.
 const socket = { readableHighWaterMark: 16 * 1024, encrypted: false, remoteAddress: '127.0.0.1', remotePort: 50000 } as unknown as Socket;
@@ -86,9 +102,8 @@ async function main(): Promise<void> {
     const kinds = [framework, `${framework}-set-auth`, `${framework}-sessionguard`];
     const listeners = await Promise.all(kinds.map((kind) => listenerFor(kind, config)));
     const samples: number[][] = kinds.map(() => []);
-    for (let round = -20; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
-      for (const index of order) {
+    for (let round = -60; round < ROUNDS; round++) {
+      for (const index of orderOf(round)) {
         const perRequest = await serveBatch(listeners[index]!, authorizations);
         if (round >= 0) samples[index]!.push(perRequest);
       }

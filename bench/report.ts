@@ -175,7 +175,7 @@ if (inProcess.length > 0) {
   md.push(
     '## 2b. The cached path in-process: each framework without the network',
     '',
-    'Real `IncomingMessage` and `ServerResponse` objects through each app in one process (no socket), in interleaved batches of 500; median µs per request over ' +
+    'Real `IncomingMessage` and `ServerResponse` objects through each app in one process (no socket), in interleaved batches of 50 (the order rotated every round); median µs per request over ' +
       `${inProcess[0]!.rounds} rounds. "Over the reference" is what sessionguard costs beyond a middleware that only sets the principal; "points" puts it against ` +
       'the bare server\'s CPU time per HTTP request measured in section 2.',
     '',

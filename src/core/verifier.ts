@@ -5,7 +5,7 @@ import { ErrorResponder } from './respond.js';
 import { reportRejection, toSessionError } from './rejections.js';
 import { findCredentials } from './request/custom-token.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
-import { assertRequestLike, assertSingleCredential, plainCredentials, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
+import { assertRequestLike, assertSingleCredential, credentialsFrom, headerCredentials, plainCredentials, readHeaders, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
 import { requestFields } from './request/context.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
@@ -153,13 +153,23 @@ export class SessionVerifier {
     let credentials: Credentials | undefined;
     let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
-      // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
-      credentials = findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors);
-      if (credentials === undefined) {
-        if (optional) return undefined;
-        throw this.errors.missingToken();
+      const connection = (request as NodeRequestLike).socket ?? undefined;
+      const headers = this.options.getToken === undefined ? readHeaders(request) : undefined;
+      // The connection's last verified token, sent again in the very same Authorization value: no parsing, no hashing.
+      const repeated = headers?.authorizationCount === 1 && connection !== undefined ? this.tokenCache?.repeatedOn(connection, headers.authorization!) : undefined;
+      const now = repeated === undefined ? undefined : this.now();
+      if (repeated !== undefined && now !== undefined && this.tokenCache!.stillHeld(repeated, now)) {
+        credentials = headerCredentials(request, repeated.token, headers!);
+        outcome = this.cacheHit(credentials, repeated.verified, now, request);
+      } else {
+        // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
+        credentials = headers === undefined ? findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors) : credentialsFrom(headers, request, this.settings.cookieName, this.errors);
+        if (credentials === undefined) {
+          if (optional) return undefined;
+          throw this.errors.missingToken();
+        }
+        outcome = this.check(credentials, connection, request);
       }
-      outcome = this.check(credentials, (request as NodeRequestLike).socket ?? undefined, request);
     } catch (error) {
       throw this.reject(error, credentials, request);
     }
@@ -225,8 +235,12 @@ export class SessionVerifier {
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
     const now = this.now();
-    const found = cache.lookup(token, connection, now);
+    const found = cache.lookup(token, connection, now, credentials.authorization);
     if (typeof found === 'string') return this.verifyThenAuthorize(credentials, found, request);
+    return this.cacheHit(credentials, found, now, request);
+  }
+
+  private cacheHit(credentials: Credentials, found: VerifiedToken, now: number, request: RequestLike | undefined): SessionPrincipal | Promise<SessionPrincipal> {
     this.reporter.emit?.({ type: 'token_cache', provider: found.provider.name, hit: true, ...requestFields(request, this.settings.requestIdHeader) });
     return this.authorize(credentials, found, now);
   }

@@ -12,6 +12,8 @@ export interface Credentials {
   header?(name: string): string | undefined;
   /** Whether the request came over TLS (the request's own origin is then https). */
   readonly encrypted?: boolean;
+  /** The Authorization value the token came in, as sent; set by sessionguard on the credentials it finds. */
+  readonly authorization?: string;
 }
 
 /** The part of a Node request (`IncomingMessage`) the extraction reads; Express, Koa and Fastify all have it, and so does `{ headers }`. */
@@ -47,7 +49,7 @@ export class RequestShapeError extends TypeError {
 }
 
 /** The headers the extraction reads, as sent. */
-interface SessionHeaders {
+export interface SessionHeaders {
   /** The first Authorization value, and how many were sent: Node folds duplicates into one, rawHeaders does not. */
   authorization: string | undefined;
   authorizationCount: number;
@@ -57,9 +59,9 @@ interface SessionHeaders {
   origin: string | undefined;
 }
 
-function isHeader(name: string, lowerName: string): boolean {
-  // Length first: most headers are skipped without lower-casing their name.
-  return name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName);
+/** Whether the header `name` is `lowerName` in any case; `titleName`, its usual spelling, is compared before lower-casing a copy. */
+function isHeader(name: string, lowerName: string, titleName?: string): boolean {
+  return name.length === lowerName.length && (name === lowerName || name === titleName || name.toLowerCase() === lowerName);
 }
 
 function fromHeaderObject(headers: NodeRequestLike['headers']): SessionHeaders {
@@ -89,7 +91,7 @@ function fromFetchHeaders(headers: FetchRequestLike['headers']): SessionHeaders 
  * One pass over rawHeaders: reading `request.headers` would make Node build the
  * whole header object, which a bare hello-world route never pays for.
  */
-function readHeaders(request: RequestLike): SessionHeaders {
+export function readHeaders(request: RequestLike): SessionHeaders {
   if (typeof request !== 'object' || request === null) throw new RequestShapeError(request);
   const raw = (request as NodeRequestLike).rawHeaders;
   if (raw === undefined || raw.length === 0) {
@@ -100,11 +102,18 @@ function readHeaders(request: RequestLike): SessionHeaders {
   const found: SessionHeaders = { authorization: undefined, authorizationCount: 0, cookie: undefined, origin: undefined };
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    const value = raw[i + 1] as string;
-    if (isHeader(name, 'authorization')) {
-      if (found.authorizationCount++ === 0) found.authorization = value;
-    } else if (isHeader(name, 'cookie')) (found.cookie ??= []).push(value);
-    else if (isHeader(name, 'origin')) found.origin = found.origin === undefined ? value : `${found.origin}, ${value}`;
+    // The first letter picks the one name a header can be: Accept and Connection are never lower-cased.
+    switch (name.charCodeAt(0) | 0x20) {
+      case 0x61: // a
+        if (isHeader(name, 'authorization', 'Authorization') && found.authorizationCount++ === 0) found.authorization = raw[i + 1] as string;
+        break;
+      case 0x63: // c
+        if (isHeader(name, 'cookie', 'Cookie')) (found.cookie ??= []).push(raw[i + 1] as string);
+        break;
+      case 0x6f: // o
+        if (isHeader(name, 'origin', 'Origin')) found.origin = found.origin === undefined ? (raw[i + 1] as string) : `${found.origin}, ${raw[i + 1] as string}`;
+        break;
+    }
   }
   return found;
 }
@@ -165,14 +174,19 @@ function bearerToken(header: string): string | undefined {
  * misses V8's caches (each request has a prototype of its own), and a bearer token never needs it.
  */
 class FoundCredentials implements Credentials {
+  // Declared, not class fields (nor parameter properties, which compile to fields): a field is
+  // defined as undefined before the constructor assigns it, two writes each on every request.
+  declare readonly token: string;
+  declare readonly source: 'header' | 'cookie';
+  declare readonly origin: string | undefined;
+  declare readonly authorization: string | undefined;
   readonly #request: RequestLike;
 
-  constructor(
-    readonly token: string,
-    readonly source: 'header' | 'cookie',
-    readonly origin: string | undefined,
-    request: RequestLike,
-  ) {
+  constructor(token: string, source: 'header' | 'cookie', origin: string | undefined, request: RequestLike, authorization?: string) {
+    this.token = token;
+    this.source = source;
+    this.origin = origin;
+    this.authorization = authorization;
     this.#request = request;
   }
 
@@ -212,7 +226,11 @@ function headerValue(request: RequestLike, lowerName: string): string | undefine
  * request is ambiguous. Query string and body are never read.
  */
 export function extractCredentials(request: RequestLike, cookieName: string, errors: ErrorFactory): Credentials | undefined {
-  const headers = readHeaders(request);
+  return credentialsFrom(readHeaders(request), request, cookieName, errors);
+}
+
+/** extractCredentials() from the request's headers, already read. */
+export function credentialsFrom(headers: SessionHeaders, request: RequestLike, cookieName: string, errors: ErrorFactory): Credentials | undefined {
   const origin = headers.origin;
 
   if (headers.authorizationCount > 1) {
@@ -223,7 +241,7 @@ export function extractCredentials(request: RequestLike, cookieName: string, err
     if (token === '') throw errors.invalidRequest('empty_bearer', 'The Authorization header has the Bearer scheme but no token.');
     // Whether the header carries more than one credential is checked by assertSingleCredential,
     // on the verifier's cache-miss path: a cached token was a single well-formed JWS already.
-    if (token !== undefined) return new FoundCredentials(token, 'header', origin, request);
+    if (token !== undefined) return new FoundCredentials(token, 'header', origin, request, headers.authorization);
     // Another scheme (Basic, ...) is not ours: as if no Authorization header was sent.
   }
 
@@ -253,6 +271,11 @@ export function cookieHeadersOf(request: RequestLike): { cookies: readonly strin
   const headers = readHeaders(request);
   const bearer = headers.authorizationCount > 0 && headers.authorization !== undefined && bearerToken(headers.authorization) !== undefined;
   return { cookies: headers.cookie ?? [], bearer, origin: headers.origin };
+}
+
+/** Credentials for a token the request sends in its one Authorization value (see TokenCache.repeatedOn). */
+export function headerCredentials(request: RequestLike, token: string, headers: SessionHeaders): Credentials {
+  return new FoundCredentials(token, 'header', headers.origin, request, headers.authorization);
 }
 
 /** Credentials for a token taken from one of the request's cookies (the CSRF check reads the request's method and origin). */

@@ -145,14 +145,15 @@ const MEMO_MAX = 64;
  * Decoded protected headers by their segment: every token signed with one key has the same
  * header, so it is decoded once (decoding freezes it: every token with that header shares it);
  * bounded (cleared when full: an attacker's headers only cost the memo its hits). The last one
- * found is checked first, by comparing the token's start with it, without slicing or hashing.
+ * found is checked first, by comparing the token's start with it, without hashing.
  */
 const decodedHeaders = new Map<string, JsonObject>();
 let lastHeader: { segment: string; header: JsonObject } | undefined;
 
 function decodeHeader(token: string, end: number): JsonObject | undefined {
   const last = lastHeader;
-  if (last !== undefined && last.segment.length === end && token.startsWith(last.segment)) return last.header;
+  // slice and ===, not startsWith: V8's startsWith took 0.35 µs per token here (the remembered segment is itself a slice).
+  if (last !== undefined && last.segment.length === end && token.slice(0, end) === last.segment) return last.header;
   const segment = token.slice(0, end);
   let header = decodedHeaders.get(segment);
   if (header === undefined) {

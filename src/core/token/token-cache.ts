@@ -19,8 +19,10 @@ export interface VerifiedToken {
 }
 
 /** The last verified token a connection sent, its cache key and the cache entry it names. */
-interface ConnectionMemo {
+export interface ConnectionMemo {
   token: string;
+  /** The Authorization value it came in, as sent (undefined for a cookie): see repeatedOn(). */
+  sent: string | undefined;
   cacheKey: string;
   verified: VerifiedToken;
 }
@@ -61,27 +63,44 @@ export class TokenCache {
    * The verified token, if the cache holds it with its keys still usable at `now`; otherwise the
    * key to store the token under once it is verified (a string: no result object per request).
    */
-  lookup(token: string, connection: object | undefined, now: number): VerifiedToken | string {
-    const last = connection === undefined ? undefined : (connection as { [key: symbol]: ConnectionMemo | undefined })[this.memoKey];
+  lookup(token: string, connection: object | undefined, now: number, sent?: string): VerifiedToken | string {
+    const last = connection === undefined ? undefined : this.memoOf(connection);
     const remembered = last !== undefined && last.token === token;
-    if (remembered) {
-      // The connection sent this token last time: its cache entry, without hashing the token or
-      // looking it up, while that entry is still in the cache (and its keys still usable).
-      const held = last.verified;
-      if (!held.evicted && now <= held.cachedUntil && held.keySet.stillUsable(now)) return held;
-    }
+    // The connection sent this token last time: its cache entry, without hashing the token or
+    // looking it up, while that entry is still in the cache (and its keys still usable).
+    if (remembered && stillHeld(last.verified, now)) return last.verified;
     const cacheKey = remembered ? last.cacheKey : cacheKeyOf(token);
     const verified = this.cache.get(cacheKey);
     if (verified === undefined || !verified.keySet.stillUsable(now)) return cacheKey;
     // Only a token found in the cache is remembered: the memo never holds a token that failed.
     if (last === undefined) {
-      if (connection !== undefined) rememberOn(connection, this.memoKey, { token, cacheKey, verified });
+      if (connection !== undefined) rememberOn(connection, this.memoKey, { token, sent, cacheKey, verified });
     } else {
       last.token = token;
+      last.sent = sent;
       last.cacheKey = cacheKey;
       last.verified = verified;
     }
     return verified;
+  }
+
+  /**
+   * The connection's memo when `sent` is, character for character, the Authorization value its
+   * last verified token came in: the request carries the same token, and its header needs no
+   * parsing. Its entry is good only while `stillHeld()` says so.
+   */
+  repeatedOn(connection: object, sent: string): ConnectionMemo | undefined {
+    const last = this.memoOf(connection);
+    return last !== undefined && last.sent === sent ? last : undefined;
+  }
+
+  /** Whether a memo's entry is still in the cache, unexpired, with its keys still usable at `now`. */
+  stillHeld(memo: ConnectionMemo, now: number): boolean {
+    return stillHeld(memo.verified, now);
+  }
+
+  private memoOf(connection: object): ConnectionMemo | undefined {
+    return (connection as { [key: symbol]: ConnectionMemo | undefined })[this.memoKey];
   }
 
   /** Keeps a verified token until its `exp` (epoch seconds), at most the configured TTL. */
@@ -99,6 +118,11 @@ export class TokenCache {
       if (entry.provider === provider && gone.has(entry.kid)) this.cache.delete(key);
     }
   }
+}
+
+/** Whether a memo's entry is still in the cache, unexpired, with its keys still usable at `now`. */
+function stillHeld(verified: VerifiedToken, now: number): boolean {
+  return !verified.evicted && now <= verified.cachedUntil && verified.keySet.stillUsable(now);
 }
 
 /**
