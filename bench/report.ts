@@ -142,9 +142,12 @@ for (const [bare, label] of [['express', 'Express'], ['koa', 'Koa'], ['fastify',
   if (row === undefined || 'unavailable' in row) target('SKIP', `cached path ≥ 0.90 × bare ${label}: not available (${row === undefined ? 'not run' : row.unavailable})`);
   else {
     const pairs = row.pairMedians.map((value) => value.toFixed(3)).join(', ');
-    target(row.ratio >= 0.9, `cached path ≥ 0.90 × bare ${label} req/s (paired, ${row.pairMedians.length} pairs ${pairs}): ${ratio(row.ratio)}${nearLimit(row) ? ` (${why(row)}: an upper bound)` : ''}`);
     // The reference only sets the principal: what the framework charges any middleware of the convention.
     const reference = ran.find((candidate) => candidate.role === 'reference' && candidate.first.kind === bare);
+    const bareText = `cached path ≥ 0.90 × bare ${label} req/s (paired, ${row.pairMedians.length} pairs ${pairs}): ${ratio(row.ratio)}${nearLimit(row) ? ` (${why(row)}: an upper bound)` : ''}`;
+    // A framework that charges any middleware more than 8 points leaves no middleware 0.90 with 2 points to spare: there the reference decides (below).
+    if (reference !== undefined && reference.ratio < 0.9 + REFERENCE_GAP) target('INFO', `${bareText}; the reference itself measures ${ratio(reference.ratio)}, so the reference gap below is the target`);
+    else target(row.ratio >= 0.9, bareText);
     if (reference !== undefined) {
       const gap = reference.ratio - row.ratio;
       const own = inProcess.find((candidate) => candidate.framework === bare);
