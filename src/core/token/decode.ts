@@ -90,10 +90,10 @@ function decodeSegment(token: string, start: number, end: number): JsonObject | 
   return parseJsonObject(text);
 }
 
-/** The bytes of the base64url segment that starts at `start` and ends the token, or undefined. */
-function decodeBytes(token: string, start: number): Buffer | undefined {
-  const bytes = Buffer.from(token.slice(start), 'base64url');
-  return decodedFully(token.length - start, bytes.length) ? bytes : undefined;
+/** The bytes of the base64url segment `token[start, end)` (to the token's end by default), or undefined. */
+function decodeBytes(token: string, start: number, end = token.length): Buffer | undefined {
+  const bytes = Buffer.from(token.slice(start, end), 'base64url');
+  return decodedFully(end - start, bytes.length) ? bytes : undefined;
 }
 
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */
@@ -131,7 +131,7 @@ export function decodeJws(token: string): { header: JsonObject; signature: Buffe
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (!canonicalEnds(token, first, second)) return undefined;
-  if (!decodedFully(second - first - 1, Buffer.from(token.slice(first + 1, second), 'base64url').length)) return undefined;
+  if (decodeBytes(token, first + 1, second) === undefined) return undefined;
   const header = decodeHeader(token, first);
   if (header === undefined) return undefined;
   const signature = decodeBytes(token, second + 1);
