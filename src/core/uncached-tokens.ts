@@ -5,7 +5,7 @@ import { requestFields } from './request/context.js';
 import { decodeCredentials } from './token/decode-credentials.js';
 import type { JsonObject } from './token/decode.js';
 import { checkStaticClaims, throwIfClaimProblem } from './token/claims.js';
-import type { TokenCache, VerifiedToken } from './token/token-cache.js';
+import { VerifiedEntry, type TokenCache, type VerifiedToken } from './token/token-cache.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
 import { acceptHeader } from './providers/accept-header.js';
@@ -26,15 +26,13 @@ export interface UncachedTokensSetup {
   now: () => number;
 }
 
-/** The parts of a token one verification carries from stage to stage. */
-interface Verification {
+/** What a verification carries past an await: the key to fetch, or the check on the thread pool. */
+interface PendingVerification {
   credentials: Credentials;
-  provider: Provider;
+  signature: Buffer;
   keySet: KeySet;
   kid: string | undefined;
-  payload: JsonObject;
-  signature: Buffer;
-  cacheKey: string | undefined;
+  alg: string;
 }
 
 /**
@@ -49,37 +47,46 @@ export class UncachedTokens {
 
   constructor(private readonly setup: UncachedTokensSetup) {}
 
-  verify(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): VerifiedToken | Promise<VerifiedToken> {
+  /** `now`: the verifier's clock (ms), read once for the whole verification. */
+  verify(credentials: Credentials, cacheKey: string | undefined, request: RequestLike | undefined, now: number): VerifiedToken | Promise<VerifiedToken> {
     const { errors, providers } = this.setup;
-    const { header, payload, signature } = decodeCredentials(credentials, errors);
+    const decoded = decodeCredentials(credentials, errors);
+    const { header, payload } = decoded;
+    let signature = decoded.signature;
     const provider = providers.route(payload);
     const kid = acceptHeader(provider, header, payload, errors);
-    if (this.setup.tokenCache !== undefined) this.setup.emit?.({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.setup.requestIdHeader) });
-    const verification: Verification = { credentials, provider, keySet: providers.keySetOf(provider), kid, payload, signature, cacheKey };
+    const emit = this.setup.emit;
+    if (this.setup.tokenCache !== undefined && emit !== undefined) {
+      // The app's listener may verify another token, whose decoding overwrites the shared signature view: a copy first.
+      signature = Buffer.from(signature);
+      emit({ type: 'token_cache', provider: provider.name, hit: false, ...requestFields(request, this.setup.requestIdHeader) });
+    }
+    const keySet = providers.keySetOf(provider);
     const alg = header.alg as string;
     // Thread pool or not is decided here, in the request's own execution context, before any await.
     const onThreadPool = this.offload.shouldOffload();
     if (!onThreadPool) {
       let checked: boolean;
       try {
-        checked = verifySignatureNow(credentials.token, signature, verification.keySet, kid, alg);
+        checked = verifySignatureNow(credentials.token, signature, keySet, kid, alg, now);
       } catch (error) {
         throw this.asRejection(error);
       }
-      if (checked) return this.accept(verification);
+      // No object for the stages when the check is done: this is the common miss.
+      if (checked) return this.accept(provider, keySet, kid, payload, cacheKey, now);
     }
-    return this.verifyLater(verification, alg, onThreadPool);
+    // Copied before the first await: the decoded signature is a view the next decoding overwrites.
+    const pending: PendingVerification = { credentials, signature: Buffer.from(signature), keySet, kid, alg };
+    return this.verifyLater(pending, onThreadPool).then(() => this.accept(provider, keySet, kid, payload, cacheKey, this.setup.now()));
   }
 
   /** The key must be awaited, or the check goes to the thread pool. */
-  private async verifyLater(verification: Verification, alg: string, onThreadPool: boolean): Promise<VerifiedToken> {
-    const { credentials, signature, keySet, kid } = verification;
+  private async verifyLater({ credentials, signature, keySet, kid, alg }: PendingVerification, onThreadPool: boolean): Promise<void> {
     try {
       await verifySignature(credentials.token, signature, keySet, kid, alg, onThreadPool);
     } catch (error) {
       throw this.asRejection(error);
     }
-    return this.accept(verification);
   }
 
   /** A signature that does not verify is a 401; anything else (keys that can't be had) passes on. */
@@ -88,17 +95,16 @@ export class UncachedTokens {
   }
 
   /** A token with a valid signature: its claims, then who it is, then the cache entry. */
-  private accept(verification: Verification): VerifiedToken | Promise<VerifiedToken> {
-    const { provider, payload } = verification;
+  private accept(provider: Provider, keySet: KeySet, kid: string | undefined, payload: JsonObject, cacheKey: string | undefined, now: number): VerifiedToken | Promise<VerifiedToken> {
     throwIfClaimProblem(this.setup.errors, checkStaticClaims(provider, payload));
     const identity = this.setup.legacyUsers.identityOf(provider, payload.sub as string);
-    if (identity instanceof Promise) return identity.then((known) => this.remember(verification, known));
-    return this.remember(verification, identity);
+    if (identity instanceof Promise) return identity.then((known) => this.remember(provider, keySet, kid, payload, cacheKey, known, this.setup.now()));
+    return this.remember(provider, keySet, kid, payload, cacheKey, identity, now);
   }
 
-  private remember({ provider, keySet, kid, payload, cacheKey }: Verification, identity: PrincipalIdentity): VerifiedToken {
-    const verified: VerifiedToken = { provider, keySet, kid, identity, base: buildPrincipalBase(provider, payload), cachedUntil: 0, evicted: false };
-    if (cacheKey !== undefined) this.setup.tokenCache!.store(cacheKey, verified, payload.exp as number, this.setup.now());
+  private remember(provider: Provider, keySet: KeySet, kid: string | undefined, payload: JsonObject, cacheKey: string | undefined, identity: PrincipalIdentity, now: number): VerifiedToken {
+    const verified = new VerifiedEntry(provider, keySet, kid, identity, buildPrincipalBase(provider, payload));
+    if (cacheKey !== undefined) this.setup.tokenCache!.store(cacheKey, verified, payload.exp as number, now);
     return verified;
   }
 }

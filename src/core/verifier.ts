@@ -231,12 +231,13 @@ export class SessionVerifier {
     if (typeof token !== 'string' || token === '') throw this.errors.missingToken();
     if (this.remote !== undefined) return this.askRemoteService(credentials, this.remote);
     const cache = this.tokenCache;
-    if (cache === undefined || token.length > MAX_TOKEN_BYTES) return this.verifyThenAuthorize(credentials, undefined, request);
+    // The clock is read once per verification (41 ns a read on some machines).
+    const now = this.now();
+    if (cache === undefined || token.length > MAX_TOKEN_BYTES) return this.verifyThenAuthorize(credentials, undefined, request, now);
     // Looked up before any decoding: the cache holds only tokens that passed every static check,
     // and the same token string always routes to the same provider, so a hit skips all of it.
-    const now = this.now();
     const found = cache.lookup(token, connection, now, credentials.authorization);
-    if (typeof found === 'string') return this.verifyThenAuthorize(credentials, found, request);
+    if (typeof found === 'string') return this.verifyThenAuthorize(credentials, found, request, now);
     return this.cacheHit(credentials, found, now, request);
   }
 
@@ -245,10 +246,10 @@ export class SessionVerifier {
     return this.authorize(credentials, found, now);
   }
 
-  private verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request?: RequestLike): SessionPrincipal | Promise<SessionPrincipal> {
-    const verified = this.uncached.verify(credentials, cacheKey, request);
+  private verifyThenAuthorize(credentials: Credentials, cacheKey: string | undefined, request: RequestLike | undefined, now: number): SessionPrincipal | Promise<SessionPrincipal> {
+    const verified = this.uncached.verify(credentials, cacheKey, request, now);
     if (verified instanceof Promise) return verified.then((known) => this.authorize(credentials, known, this.now()));
-    return this.authorize(credentials, verified, this.now());
+    return this.authorize(credentials, verified, now);
   }
 
   /** What a verified token still needs on every request: time, then revocation, CSRF and account status. */

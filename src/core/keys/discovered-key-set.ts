@@ -67,8 +67,8 @@ export class DiscoveredKeySet implements KeySet {
     this.inner?.close();
   }
 
-  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
-    return this.inner?.keyNow(kid, alg);
+  keyNow(kid: string | undefined, alg: string, now?: number): CryptoKey | undefined {
+    return this.inner?.keyNow(kid, alg, now);
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {

@@ -85,8 +85,8 @@ export class JwksKeySet implements KeySet {
     // Nothing scheduled: background refreshes are started by traffic, not timers.
   }
 
-  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
-    return this.stillUsable(this.opts.now()) ? this.held!.keys.keyNow(kid, alg) : undefined;
+  keyNow(kid: string | undefined, alg: string, now = this.opts.now()): CryptoKey | undefined {
+    return this.stillUsable(now) ? this.held!.keys.keyNow(kid, alg) : undefined;
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {

@@ -8,9 +8,9 @@ export interface KeySet {
   /**
    * The key getKey() would answer, when it is held, imported and usable right now; undefined
    * otherwise (then getKey() fetches, imports, or says why not). Lets a verification with its
-   * key in hand run without a promise.
+   * key in hand run without a promise. `now`: the verifier's clock (ms), read once per verification.
    */
-  keyNow(kid: string | undefined, alg: string): CryptoKey | undefined;
+  keyNow(kid: string | undefined, alg: string, now?: number): CryptoKey | undefined;
   /**
    * Whether the keys held may still vouch for a verification made earlier (a
    * verified-token cache hit) at `now` (the verifier's clock, ms); starts a

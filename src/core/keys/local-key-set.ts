@@ -24,6 +24,7 @@ export class LocalKeySet implements KeySet {
    */
   private readonly imports = new Map<string, Map<string, KeyImport>>();
   readonly ready = true;
+  private lastKeyNow: { kid: string | undefined; alg: string; key: CryptoKey } | undefined;
 
   /** `keys` are already checked (unusableKeyReason) and have distinct kids. */
   constructor(keys: readonly JWK[], private readonly anyKid = false) {
@@ -68,8 +69,13 @@ export class LocalKeySet implements KeySet {
   close(): void {}
 
   keyNow(kid: string | undefined, alg: string): CryptoKey | undefined {
+    // One provider's tokens name one key, mostly: the last answer first (keys and imports are never removed from a set).
+    const last = this.lastKeyNow;
+    if (last !== undefined && last.kid === kid && last.alg === alg) return last.key;
     // find() first: imports are filed under '' both for no kid and for an empty one, which need not name the same key.
-    return this.find(kid) === undefined ? undefined : this.imports.get(this.importedKid(kid))?.get(alg)?.key;
+    const key = this.find(kid) === undefined ? undefined : this.imports.get(this.importedKid(kid))?.get(alg)?.key;
+    if (key !== undefined) this.lastKeyNow = { kid, alg, key };
+    return key;
   }
 
   async getKey(kid: string | undefined, alg: string): Promise<CryptoKey> {

@@ -26,7 +26,18 @@ export class SignatureRejected extends Error {
  */
 const verifyInputs = new WeakMap<CryptoKey, { parameters: AlgorithmSpec; input: KeyObject | VerifyKeyObjectInput }>();
 
+/** The last key's input, checked before the map: one provider's tokens name one key, mostly. */
+let lastVerifyInput: { key: CryptoKey; parameters: AlgorithmSpec; input: KeyObject | VerifyKeyObjectInput } | undefined;
+
 function verifyInputFor(key: CryptoKey, parameters: AlgorithmSpec): KeyObject | VerifyKeyObjectInput {
+  const last = lastVerifyInput;
+  if (last !== undefined && last.key === key && last.parameters === parameters) return last.input;
+  const input = importedVerifyInput(key, parameters);
+  lastVerifyInput = { key, parameters, input };
+  return input;
+}
+
+function importedVerifyInput(key: CryptoKey, parameters: AlgorithmSpec): KeyObject | VerifyKeyObjectInput {
   const known = verifyInputs.get(key);
   // Checked all the same: a key reused for another algorithm must not keep the first one's padding.
   if (known !== undefined && known.parameters === parameters) return known.input;
@@ -57,6 +68,21 @@ function checkSignatureLength(signature: Uint8Array, parameters: AlgorithmSpec):
 const signingInputs = Buffer.allocUnsafe(MAX_TOKEN_BYTES);
 
 /**
+ * Views of `signingInputs` by length: one issuer's tokens mostly have one or a few lengths, and a
+ * view per check was an allocation per cache miss. Bounded (cleared when full).
+ */
+const signingInputViews = new Map<number, Buffer>();
+
+function signingInputOfLength(length: number): Buffer {
+  let view = signingInputViews.get(length);
+  if (view === undefined) {
+    if (signingInputViews.size >= 64) signingInputViews.clear();
+    signingInputViews.set(length, (view = signingInputs.subarray(0, length)));
+  }
+  return view;
+}
+
+/**
  * Where the signing input ends: before the last segment, which is the canonical base64url of
  * `signature` (see decodeToken), so its length is known. (lastIndexOf('.') scans the signature
  * back one character at a time: it cost each cache miss more than this whole function.)
@@ -69,7 +95,7 @@ function signingInputLength(token: string, signature: Uint8Array): number {
 function checkSignature(token: string, signature: Uint8Array, key: CryptoKey, parameters: AlgorithmSpec): void {
   checkSignatureLength(signature, parameters);
   // The token is ASCII (checkTokenShape): its characters are its bytes.
-  const data = signingInputs.subarray(0, signingInputs.write(token, 0, signingInputLength(token, signature), 'latin1'));
+  const data = signingInputOfLength(signingInputs.write(token, 0, signingInputLength(token, signature), 'latin1'));
   let valid: boolean;
   try {
     valid = verify(parameters.digest, data, verifyInputFor(key, parameters), signature);
@@ -121,9 +147,9 @@ export async function verifySignature(token: string, signature: Uint8Array, keyS
  * true once the signature is checked (it throws SignatureRejected when it is not valid), false
  * when the key is not in hand (then await verifySignature()).
  */
-export function verifySignatureNow(token: string, signature: Uint8Array, keySet: KeySet, kid: string | undefined, alg: string): boolean {
+export function verifySignatureNow(token: string, signature: Uint8Array, keySet: KeySet, kid: string | undefined, alg: string, now?: number): boolean {
   const parameters = parametersOf(alg);
-  const key = keySet.keyNow(kid, alg);
+  const key = keySet.keyNow(kid, alg, now);
   if (key === undefined) return false;
   checkSignature(token, signature, key, parameters);
   return true;

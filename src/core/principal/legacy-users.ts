@@ -3,7 +3,7 @@ import { withDeadline } from '../deadline.js';
 import { HookFailure } from '../hook-failure.js';
 import type { ErrorFactory } from '../errors.js';
 import type { Provider } from '../providers/types.js';
-import type { PrincipalIdentity } from './principal.js';
+import { Identity, type PrincipalIdentity } from './principal.js';
 
 const UNMAPPED = Symbol('unmapped');
 const RETRY_AFTER_SECONDS = 5;
@@ -41,10 +41,10 @@ export class LegacyUsers {
    * resolver is given. A promise only then: every other subject is answered without one.
    */
   identityOf(provider: Pick<Provider, 'subjectIsWorkosUser' | 'legacyUsers'>, sub: string): PrincipalIdentity | Promise<PrincipalIdentity> {
-    if (provider.subjectIsWorkosUser) return { subject: sub, workosUserId: sub, clerkUserId: null };
-    if (!provider.legacyUsers) return { subject: sub, workosUserId: null, clerkUserId: null };
-    if (!this.enabled) return { subject: sub, workosUserId: null, clerkUserId: sub };
-    return this.resolve(sub).then((mapped) => ({ subject: mapped, workosUserId: mapped, clerkUserId: sub }));
+    if (provider.subjectIsWorkosUser) return new Identity(sub, sub, null);
+    if (!provider.legacyUsers) return new Identity(sub, null, null);
+    if (!this.enabled) return new Identity(sub, null, sub);
+    return this.resolve(sub).then((mapped) => new Identity(mapped, mapped, sub));
   }
 
   /** The current user id; a 401 `user_unmapped` when there is none, a 503 when the mapping can't be read. */

@@ -55,29 +55,42 @@ function frozenList<T>(list: readonly T[]): readonly T[] {
 
 /**
  * A principal base from vendor fields already read (the remote's answer, or a provider's reading).
- * Frozen, with everything it holds: a cached base is shared by every request of its token. Built
- * field by field in one order (one object shape for every provider), freezing only what is not
- * frozen yet: on a cache miss this is most of the work besides the signature check.
+ * Everything it holds that a principal shows is frozen: a cached base is shared by every request
+ * of its token. The base itself is internal and typed read-only; freezing it too cost each cache
+ * miss about 60 ns. One class for every provider (one object shape), freezing only what is not
+ * frozen yet.
  */
 export function principalBaseOf(fields: ProviderClaims, scopes: readonly string[], brandId: string | null, claims: JsonObject, roles: readonly string[] = fields.roles): PrincipalBase {
   deepFreeze(claims);
-  return Object.freeze({
-    roles: frozenList(roles),
-    sessionId: fields.sessionId,
-    organizationId: fields.organizationId,
-    organizationSlug: fields.organizationSlug,
-    organizationRole: fields.organizationRole,
-    permissions: frozenList(fields.permissions),
-    features: frozenList(fields.features),
-    entitlements: frozenList(fields.entitlements),
-    featureFlags: frozenList(fields.featureFlags),
-    actor: fields.actor === null ? null : Object.freeze(fields.actor),
-    authenticationFactors: deepFreeze(frozenList(fields.authenticationFactors)),
-    scopes: frozenList(scopes),
-    scope: scopes.length === 0 ? '' : scopes.join(' '),
-    brandId,
-    claims,
-  });
+  return new TokenBase(fields, roles, scopes, brandId, claims) as unknown as PrincipalBase;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A class, not an object literal: V8 allocates the objects of a literal whose objects mostly live
+ * long (cached bases do) straight in the old generation, uncached ones included (see VerifiedEntry).
+ */
+class TokenBase {
+  /** PrincipalBase's fields, each written once, in one order (no class fields: they would be written twice). */
+  constructor(fields: ProviderClaims, roles: readonly string[], scopes: readonly string[], brandId: string | null, claims: JsonObject) {
+    const base = this as unknown as Writable<PrincipalBase>;
+    base.roles = frozenList(roles);
+    base.sessionId = fields.sessionId;
+    base.organizationId = fields.organizationId;
+    base.organizationSlug = fields.organizationSlug;
+    base.organizationRole = fields.organizationRole;
+    base.permissions = frozenList(fields.permissions);
+    base.features = frozenList(fields.features);
+    base.entitlements = frozenList(fields.entitlements);
+    base.featureFlags = frozenList(fields.featureFlags);
+    base.actor = fields.actor === null ? null : Object.freeze(fields.actor);
+    base.authenticationFactors = deepFreeze(frozenList(fields.authenticationFactors));
+    base.scopes = frozenList(scopes);
+    base.scope = scopes.length === 0 ? '' : scopes.join(' ');
+    base.brandId = brandId;
+    base.claims = claims;
+  }
 }
 
 export function buildPrincipalBase(provider: Pick<Provider, 'brandClaim' | 'roleClaim' | 'readClaims' | 'readAccess'>, payload: JsonObject): PrincipalBase {
@@ -96,6 +109,19 @@ export interface PrincipalIdentity {
   readonly subject: string;
   readonly workosUserId: string | null;
   readonly clerkUserId: string | null;
+}
+
+/** A PrincipalIdentity made on a cache miss: a class for the reason TokenBase is one. */
+export class Identity implements PrincipalIdentity {
+  declare readonly subject: string;
+  declare readonly workosUserId: string | null;
+  declare readonly clerkUserId: string | null;
+
+  constructor(subject: string, workosUserId: string | null, clerkUserId: string | null) {
+    this.subject = subject;
+    this.workosUserId = workosUserId;
+    this.clerkUserId = clerkUserId;
+  }
 }
 
 /** What `getToken()` may be asked for. */

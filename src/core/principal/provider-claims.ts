@@ -58,16 +58,15 @@ export function objectClaim(value: unknown): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
-/** The strings of the lists, each once, in order. (Most lists are empty or hold one word: no Set for those.) */
-export function unique(...lists: readonly (readonly string[])[]): readonly string[] {
-  let count = 0;
-  let last: string | undefined;
-  for (const list of lists) {
-    count += list.length;
-    if (list.length > 0) last = list[list.length - 1];
-  }
-  if (count <= 1) return count === 0 ? EMPTY_LIST : [last!];
-  return [...new Set(lists.flat())];
+/**
+ * The strings of up to three lists, each once, in order. (Most lists are empty or hold one word:
+ * no Set for those. Fixed parameters, not a rest parameter: no array per call on a cache miss.)
+ */
+export function unique(first: readonly string[], second: readonly string[] = EMPTY_LIST, third: readonly string[] = EMPTY_LIST): readonly string[] {
+  const count = first.length + second.length + third.length;
+  if (count === 0) return EMPTY_LIST;
+  if (count === 1) return [first.length === 1 ? first[0]! : second.length === 1 ? second[0]! : third[0]!];
+  return [...new Set([...first, ...second, ...third])];
 }
 
 /** `act: { sub }` (Clerk, WorkOS, RFC 8693): the impersonator, else null. */

@@ -22,6 +22,7 @@ export interface KeySetTuning {
 export class ProviderRegistry {
   private readonly byIssuer = new Map<string, Provider>();
   private readonly keySets = new Map<Provider, KeySet>();
+  private lastRouted: { issuer: string; provider: Provider } | undefined;
 
   constructor(
     providers: readonly Provider[],
@@ -40,8 +41,12 @@ export class ProviderRegistry {
     const iss = payload.iss;
     if (iss === undefined) throw this.errors.invalidToken('claim_missing', 'The token has no "iss" claim.');
     if (typeof iss !== 'string') throw this.errors.invalidToken('claim_invalid', 'The token\'s "iss" claim is not a string.');
+    // The last issuer routed first: comparing two strings is cheaper than hashing a fresh one for the map.
+    const last = this.lastRouted;
+    if (last !== undefined && last.issuer === iss) return last.provider;
     const provider = this.byIssuer.get(iss);
     if (provider === undefined) throw this.errors.invalidToken('issuer_unknown', 'The token comes from an issuer this server does not trust.');
+    this.lastRouted = { issuer: iss, provider };
     return provider;
   }
 

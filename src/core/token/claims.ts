@@ -17,12 +17,24 @@ function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** Why a required NumericDate claim is not acceptable, or undefined. */
+function numericDateProblem(payload: JsonObject, claim: 'exp' | 'iat'): ClaimProblem | undefined {
+  const value = payload[claim];
+  if (value === undefined) return invalid('claim_missing', `The token has no "${claim}" claim.`);
+  return isNumericDate(value) ? undefined : invalid('claim_invalid', `The token's "${claim}" claim is not a number.`);
+}
+
+/** Whether `aud` (a string or a list) names one of the accepted audiences. */
+function namesAudience(aud: unknown, accepted: readonly string[]): boolean {
+  if (typeof aud === 'string') return accepted.includes(aud);
+  return Array.isArray(aud) && aud.some((value) => typeof value === 'string' && accepted.includes(value));
+}
+
 /** Checks that do not depend on time: presence and types of claims, audience, azp. */
 export function checkStaticClaims(provider: Provider, payload: JsonObject): ClaimProblem | undefined {
-  for (const claim of ['exp', 'iat'] as const) {
-    if (payload[claim] === undefined) return invalid('claim_missing', `The token has no "${claim}" claim.`);
-    if (!isNumericDate(payload[claim])) return invalid('claim_invalid', `The token's "${claim}" claim is not a number.`);
-  }
+  // Claim by claim, not a loop over a list: no array per cache miss.
+  const problem = numericDateProblem(payload, 'exp') ?? numericDateProblem(payload, 'iat');
+  if (problem !== undefined) return problem;
   if (payload.nbf !== undefined && !isNumericDate(payload.nbf)) {
     return invalid('claim_invalid', 'The token\'s "nbf" claim is not a number.');
   }
@@ -40,11 +52,7 @@ export function checkStaticClaims(provider: Provider, payload: JsonObject): Clai
     return invalid('claim_invalid', 'The token\'s "jti" claim is not a non-empty string.');
   }
   if (provider.audience !== undefined) {
-    const aud = payload.aud;
-    const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-    if (!values.some((value) => typeof value === 'string' && provider.audience!.includes(value))) {
-      return invalid('audience_invalid', 'The token is not meant for this audience.');
-    }
+    if (!namesAudience(payload.aud, provider.audience)) return invalid('audience_invalid', 'The token is not meant for this audience.');
   }
   // As @clerk/backend: with authorized parties configured, a token must name one of them.
   if (provider.authorizedParties !== undefined) {

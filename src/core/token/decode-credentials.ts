@@ -2,7 +2,10 @@ import type { ErrorFactory } from '../errors.js';
 import { assertSingleCredential, type Credentials } from '../request/credentials.js';
 import { checkHeader, checkTokenShape, decodeToken, type DecodedToken } from './decode.js';
 
-/** Shape, base64url/JSON and protected-header checks of a found token, before any routing: a 400 or 401 for what fails. */
+/**
+ * Shape, base64url/JSON and protected-header checks of a found token, before any routing: a 400 or
+ * 401 for what fails. The signature is a shared view (see DecodedToken.signature): copy it before an await.
+ */
 export function decodeCredentials(credentials: Credentials, errors: ErrorFactory): DecodedToken {
   const token = credentials.token;
   const shapeProblem = checkTokenShape(token);
@@ -12,7 +15,7 @@ export function decodeCredentials(credentials: Credentials, errors: ErrorFactory
     const message = shapeProblem === 'token_too_large' ? 'The token is larger than 8 KiB.' : 'The token is not a compact JWS.';
     throw errors.invalidToken(shapeProblem, message);
   }
-  const decoded = decodeToken(token);
+  const decoded = decodeToken(token, true);
   if (decoded === undefined) {
     // Whitespace and commas pass the shape check and fail the decoding (see decodedFully).
     assertSingleCredential(credentials, errors);

@@ -11,7 +11,10 @@ import type { JsonObject } from './strict-json.js';
 export interface DecodedToken {
   header: JsonObject;
   payload: JsonObject;
-  /** The signature's bytes (canonical base64url, like the other segments). */
+  /**
+   * The signature's bytes (canonical base64url, like the other segments). Decoded with
+   * `sharedSignature`, a view of a buffer the next such decoding overwrites: copy it to keep it past an await.
+   */
   signature: Buffer;
 }
 
@@ -96,6 +99,26 @@ function decodeBytes(token: string, start: number, end = token.length): Buffer |
   return decodedFully(end - start, bytes.length) ? bytes : undefined;
 }
 
+/**
+ * Signatures decoded with `sharedSignature` are written here, and read through one view per
+ * length (an algorithm's signatures have one length): no buffer per cache miss. Bounded.
+ */
+const signatureScratch = Buffer.allocUnsafe(bytesOf(MAX_TOKEN_BYTES));
+const signatureViews = new Map<number, Buffer>();
+
+function sharedBytes(token: string, start: number): Buffer | undefined {
+  const length = token.length - start;
+  if (length > MAX_TOKEN_BYTES) return decodeBytes(token, start);
+  const written = signatureScratch.write(token.slice(start), 'base64url');
+  if (!decodedFully(length, written)) return undefined;
+  let view = signatureViews.get(written);
+  if (view === undefined) {
+    if (signatureViews.size >= 64) signatureViews.clear();
+    signatureViews.set(written, (view = signatureScratch.subarray(0, written)));
+  }
+  return view;
+}
+
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */
 const SESSION_TOKEN_TYPES: ReadonlySet<string> = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
 
@@ -106,6 +129,16 @@ export type HeaderProblem = { reason: 'token_malformed' | 'kind_rejected'; messa
  * (`crit`, `b64`), or a `typ` naming another kind of JWT (logout, DPoP proof, SET...).
  */
 export function checkHeader(header: JsonObject): HeaderProblem | undefined {
+  // Decoded headers are frozen and shared (see decodeHeader): the one last found acceptable still is.
+  if (header === lastAcceptedHeader) return undefined;
+  const problem = headerProblem(header);
+  if (problem === undefined) lastAcceptedHeader = header;
+  return problem;
+}
+
+let lastAcceptedHeader: JsonObject | undefined;
+
+function headerProblem(header: JsonObject): HeaderProblem | undefined {
   if (typeof header.alg !== 'string') return { reason: 'token_malformed', message: 'The token header has no algorithm.' };
   if (header.crit !== undefined || header.b64 !== undefined) {
     return { reason: 'token_malformed', message: 'The token uses JWS extensions this server does not accept.' };
@@ -169,9 +202,9 @@ function decodeHeader(token: string, end: number): JsonObject | undefined {
 /**
  * Decodes header and payload of a shape-checked token (see checkTokenShape) without verifying
  * anything, and the signature's bytes; undefined when a segment is not canonical base64url or
- * the header or payload not a JSON object.
+ * the header or payload not a JSON object. `sharedSignature`: see DecodedToken.signature.
  */
-export function decodeToken(token: string): DecodedToken | undefined {
+export function decodeToken(token: string, sharedSignature = false): DecodedToken | undefined {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (!canonicalEnds(token, first, second)) return undefined;
@@ -179,7 +212,7 @@ export function decodeToken(token: string): DecodedToken | undefined {
   if (header === undefined) return undefined;
   const payload = decodeSegment(token, first + 1, second);
   if (payload === undefined) return undefined;
-  const signature = decodeBytes(token, second + 1);
+  const signature = sharedSignature ? sharedBytes(token, second + 1) : decodeBytes(token, second + 1);
   if (signature === undefined) return undefined;
   return { header, payload, signature };
 }

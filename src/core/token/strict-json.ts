@@ -47,6 +47,22 @@ function keysInText(text: string): number {
   return keys;
 }
 
+/**
+ * How many colons in a JSON text have a quote as the character before them (whitespace between
+ * allowed): never fewer than the keys the text names, since every key's closing quote comes
+ * before its colon. Colons inside strings can only add to it. Hops from colon to colon, about
+ * twice as fast as keysInText's hops from quote to quote (a payload has more quotes than colons).
+ */
+function keyColonsInText(text: string): number {
+  let colons = 0;
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    let before = colon - 1;
+    while (isJsonWhitespace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === 0x22 /* " */) colons++;
+  }
+  return colons;
+}
+
 function isEscaped(text: string, quote: number): boolean {
   let backslashes = 0;
   for (let i = quote - 1; text.charCodeAt(i) === BACKSLASH; i--) backslashes++;
@@ -55,27 +71,43 @@ function isEscaped(text: string, quote: number): boolean {
 
 /**
  * Freezes a parsed value and all it holds, and counts the keys its objects have (a duplicate
- * collapsed into one), or -1 when one has a `__proto__` key. One walk for both.
+ * collapsed into one), or -1 when one has a `__proto__` key. One walk for both. `inherited`: whether
+ * Object.prototype has enumerable keys of its own (an app may have added one), which for-in would
+ * list too.
  */
-function freezeCountingKeys(value: unknown): number {
+function freezeCountingKeys(value: unknown, inherited: boolean): number {
   if (typeof value !== 'object' || value === null) return 0;
   Object.freeze(value);
   let keys = 0;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const inner = freezeCountingKeys(item);
+      const inner = freezeCountingKeys(item, inherited);
       if (inner < 0) return -1;
       keys += inner;
     }
     return keys;
   }
   if (Object.hasOwn(value, '__proto__')) return -1;
-  for (const key of Object.keys(value)) {
-    const inner = freezeCountingKeys((value as JsonObject)[key]);
+  // for-in, not Object.keys: no array of keys per object.
+  for (const key in value) {
+    if (inherited && !Object.hasOwn(value, key)) continue;
+    keys++;
+    const member = (value as JsonObject)[key];
+    // Most claims are strings and numbers: no call for them.
+    if (typeof member !== 'object' || member === null) continue;
+    const inner = freezeCountingKeys(member, inherited);
     if (inner < 0) return -1;
-    keys += inner + 1;
+    keys += inner;
   }
   return keys;
+}
+
+const PLAIN_OBJECT = {};
+
+/** Whether for-in lists keys a plain object does not have (asked once per text: an own-key check per key cost more). */
+function inheritsEnumerableKeys(): boolean {
+  for (const key in PLAIN_OBJECT) if (key !== undefined) return true;
+  return false;
 }
 
 /**
@@ -84,8 +116,11 @@ function freezeCountingKeys(value: unknown): number {
  * or a `__proto__` key (which some consumers turn into a prototype change).
  */
 function ambiguousKeys(text: string, parsed: unknown): boolean {
-  const parsedKeys = freezeCountingKeys(parsed);
-  return parsedKeys < 0 || parsedKeys !== keysInText(text);
+  const parsedKeys = freezeCountingKeys(parsed, inheritsEnumerableKeys());
+  if (parsedKeys < 0) return true;
+  // The text names at least parsedKeys keys and at most keyColonsInText(text): when those are equal,
+  // no key was dropped. Else (a colon inside a string, or a duplicate) the exact count decides.
+  return keyColonsInText(text) !== parsedKeys && keysInText(text) !== parsedKeys;
 }
 
 /** hasAmbiguousKeys() for a valid JSON text. */

@@ -18,6 +18,33 @@ export interface VerifiedToken {
   evicted: boolean;
 }
 
+/**
+ * A verification as the cache keeps it. A class, not an object literal: V8 moves the objects of a
+ * literal whose objects mostly live long (as cached ones do) straight to the old generation, and
+ * then an uncached verification's objects, made by the same literal, went there too (measured:
+ * a cache-off verifier lost about 0.4 µs a token when a cache-on one ran in the same process).
+ */
+export class VerifiedEntry implements VerifiedToken {
+  // Declared and assigned in the constructor, not class fields (which ES2022 defines first, then the constructor writes again).
+  declare readonly provider: Provider;
+  declare readonly keySet: KeySet;
+  declare readonly kid: string | undefined;
+  declare readonly identity: PrincipalIdentity;
+  declare readonly base: PrincipalBase;
+  declare cachedUntil: number;
+  declare evicted: boolean;
+
+  constructor(provider: Provider, keySet: KeySet, kid: string | undefined, identity: PrincipalIdentity, base: PrincipalBase) {
+    this.provider = provider;
+    this.keySet = keySet;
+    this.kid = kid;
+    this.identity = identity;
+    this.base = base;
+    this.cachedUntil = 0;
+    this.evicted = false;
+  }
+}
+
 /** The last verified token a connection sent, its cache key and the cache entry it names. */
 export interface ConnectionMemo {
   token: string;
