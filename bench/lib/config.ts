@@ -18,6 +18,8 @@ export const settings = {
   verifyCpuMs: count('BENCH_VERIFY_MS', 400, 150),
   /** Verify cases run interleaved, this many rounds; each keeps its best (least disturbed) round. */
   rounds: count('BENCH_ROUNDS', 5, 3),
+  /** Fresh processes per verify group; each case reports its median over them. */
+  verifyProcesses: count('BENCH_VERIFY_PROCESSES', 3, 1),
   /** autocannon connections per server. */
   httpConnections: count('BENCH_HTTP_CONNECTIONS', 50, 50),
   /** Paired HTTP: fresh pairs of processes per comparison, bursts per pair, seconds per burst, warm-up seconds. */
