@@ -2,6 +2,7 @@ import { createPublicKey, KeyObject, verify, type VerifyKeyObjectInput } from 'n
 import { ALGORITHMS, type AlgorithmSpec } from './algorithms.js';
 import { KeyLookupError, type KeySet } from './key-set.js';
 import { MAX_TOKEN_BYTES } from '../token/decode.js';
+import { viewsByLength } from '../views-by-length.js';
 
 export type SignatureProblem = 'kid_unknown' | 'alg_not_allowed' | 'token_malformed' | 'signature_invalid';
 
@@ -67,20 +68,7 @@ function checkSignatureLength(signature: Uint8Array, parameters: AlgorithmSpec):
  */
 const signingInputs = Buffer.allocUnsafe(MAX_TOKEN_BYTES);
 
-/**
- * Views of `signingInputs` by length: one issuer's tokens mostly have one or a few lengths, and a
- * view per check was an allocation per cache miss. Bounded (cleared when full).
- */
-const signingInputViews = new Map<number, Buffer>();
-
-function signingInputOfLength(length: number): Buffer {
-  let view = signingInputViews.get(length);
-  if (view === undefined) {
-    if (signingInputViews.size >= 64) signingInputViews.clear();
-    signingInputViews.set(length, (view = signingInputs.subarray(0, length)));
-  }
-  return view;
-}
+const signingInputOfLength = viewsByLength(signingInputs);
 
 /**
  * Where the signing input ends: before the last segment, which is the canonical base64url of

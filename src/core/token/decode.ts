@@ -1,6 +1,7 @@
 /** Token shape checks and unverified decoding, done before any key or signature work. */
 import { isUtf8 } from 'node:buffer';
 import { parseJsonObject } from './strict-json.js';
+import { viewsByLength } from '../views-by-length.js';
 
 /** Tokens longer than this (8 KiB) are refused before any base64 or JSON work. */
 export const MAX_TOKEN_BYTES = 8192;
@@ -99,24 +100,15 @@ function decodeBytes(token: string, start: number, end = token.length): Buffer |
   return decodedFully(end - start, bytes.length) ? bytes : undefined;
 }
 
-/**
- * Signatures decoded with `sharedSignature` are written here, and read through one view per
- * length (an algorithm's signatures have one length): no buffer per cache miss. Bounded.
- */
+/** Signatures decoded with `sharedSignature` are written here (an algorithm's signatures have one length). */
 const signatureScratch = Buffer.allocUnsafe(bytesOf(MAX_TOKEN_BYTES));
-const signatureViews = new Map<number, Buffer>();
+const signatureOfLength = viewsByLength(signatureScratch);
 
 function sharedBytes(token: string, start: number): Buffer | undefined {
   const length = token.length - start;
   if (length > MAX_TOKEN_BYTES) return decodeBytes(token, start);
   const written = signatureScratch.write(token.slice(start), 'base64url');
-  if (!decodedFully(length, written)) return undefined;
-  let view = signatureViews.get(written);
-  if (view === undefined) {
-    if (signatureViews.size >= 64) signatureViews.clear();
-    signatureViews.set(written, (view = signatureScratch.subarray(0, written)));
-  }
-  return view;
+  return decodedFully(length, written) ? signatureOfLength(written) : undefined;
 }
 
 /** Media types a session or access token may declare in `typ` (RFC 7519, RFC 9068); case-insensitive. */

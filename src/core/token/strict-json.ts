@@ -106,7 +106,7 @@ const PLAIN_OBJECT = {};
 
 /** Whether for-in lists keys a plain object does not have (asked once per text: an own-key check per key cost more). */
 function inheritsEnumerableKeys(): boolean {
-  for (const key in PLAIN_OBJECT) if (key !== undefined) return true;
+  for (const _key in PLAIN_OBJECT) return true;
   return false;
 }
 
