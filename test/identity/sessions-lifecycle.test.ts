@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import express from 'express';
 import Koa from 'koa';
 import request from 'supertest';
-import { hasuraTemplate, memoryStore, memorySessions, oidc, tokenTemplates, type SessionRecordStore } from '../../src';
+import { hasuraTemplate, memoryStore, memorySessions, oidc, tokenTemplates, type SessionPrincipal, type SessionRecordStore } from '../../src';
 import { createIdentityService, identityKoa } from '../../src/identity';
 import { guardedApp } from '../helpers';
 import { decodeJwt, identityClient } from './harness';
@@ -72,6 +72,30 @@ describe('without a shared status store', () => {
       const refused = await identityClient(rig.url).verify({ auth: `Bearer ${API_KEY}`, body: { token: session.session_jwt } });
       expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'session_revoked' });
       expect((await request(downstream).get('/me').set('Authorization', `Bearer ${session.session_jwt}`)).status).toBe(200);
+    } finally {
+      await rig.close();
+    }
+  });
+});
+
+describe('with an accountStatus hook', () => {
+  test('the hook\'s principal has the session JWT\'s claims, frozen like every principal\'s', async () => {
+    const seen: SessionPrincipal[] = [];
+    const rig = await startSessions({
+      accountStatus: (_subject, principal) => {
+        seen.push(principal);
+        return { state: 'active' };
+      },
+    });
+    try {
+      const session = (await sessionsClient(rig.url).create({ user_id: 'user_01HOOK' }, vouching)).body;
+      expect(session.session_token).toEqual(expect.any(String));
+      expect(seen.length).toBeGreaterThan(0);
+      for (const principal of seen) {
+        expect(principal.subject).toBe('user_01HOOK');
+        expect(principal.claims.sub).toBe('user_01HOOK');
+        expect(Object.isFrozen(principal.claims)).toBe(true);
+      }
     } finally {
       await rig.close();
     }

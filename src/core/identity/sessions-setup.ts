@@ -3,6 +3,7 @@ import { buildProvider } from '../providers/build.js';
 import { readSessionAccess, readSessionClaim } from '../providers/identity-sessions.js';
 import type { Provider } from '../providers/types.js';
 import { buildPrincipalBase, createPrincipal } from '../principal/principal.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { isRemoteProvider } from '../remote/remote-provider.js';
 import type { TokenTemplates } from '../templates/token-templates.js';
 import { SessionJwts } from '../sessions/session-jwt.js';
@@ -96,7 +97,7 @@ export class PreparedSessions {
     const now = options.clock ?? Date.now;
     const provider = this.provider;
     const principalOf = (record: Parameters<SessionJwts['payload']>[0]) =>
-      createPrincipal(buildPrincipalBase(provider, this.jwts.payload(record, now())), provider, { subject: record.userId, workosUserId: record.userId, clerkUserId: null });
+      createPrincipal(buildPrincipalBase(provider, deepFreeze(this.jwts.payload(record, now()))), provider, { subject: record.userId, workosUserId: record.userId, clerkUserId: null });
     const localProviders = options.providers.filter((entry): entry is Provider => !isRemoteProvider(entry));
     const service = new SessionService(this.resolved, this.jwts, {
       now,

@@ -82,7 +82,7 @@ function signingInputLength(token: string, signature: Uint8Array): number {
 /** The check itself, on the event loop; throws SignatureRejected. */
 function checkSignature(token: string, signature: Uint8Array, key: CryptoKey, parameters: AlgorithmSpec): void {
   checkSignatureLength(signature, parameters);
-  // The token is ASCII (checkTokenShape): its characters are its bytes.
+  // The token is ASCII (checkTokenShape, then decodeToken's decodedFully): its characters are its bytes.
   const data = signingInputOfLength(signingInputs.write(token, 0, signingInputLength(token, signature), 'latin1'));
   let valid: boolean;
   try {

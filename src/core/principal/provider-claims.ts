@@ -75,32 +75,64 @@ export function actorOf(payload: JsonObject): Actor | null {
   return sub === null ? null : { sub };
 }
 
-/** Every field empty: what a provider without the claim answers. */
-export const NO_CLAIMS: ProviderClaims = Object.freeze({
-  roles: [],
-  sessionId: null,
-  organizationId: null,
-  organizationSlug: null,
-  organizationRole: null,
-  permissions: [],
-  features: [],
-  entitlements: [],
-  featureFlags: [],
-  actor: null,
-  authenticationFactors: [],
-});
+/** The claims of a reading not yet made a principal's base. */
+const NO_PAYLOAD: JsonObject = Object.freeze({});
+
+/**
+ * A provider's reading of a payload: every field starts empty and the reader writes what the
+ * token has. The reading then becomes the principal's base itself (see principalBaseOf), which
+ * adds the scopes, brand and claims: one object per cache miss, where a reading copied into a
+ * base made two. A class, not an object literal: V8 allocates a literal's objects straight in the
+ * old generation once most of them live long (cached bases do), uncached ones included.
+ */
+export class ClaimsReading implements ProviderClaims {
+  // Declared and assigned in the constructor, not class fields (which ES2022 defines first, then the constructor writes again).
+  declare roles: readonly string[];
+  declare sessionId: string | null;
+  declare organizationId: string | null;
+  declare organizationSlug: string | null;
+  declare organizationRole: string | null;
+  declare permissions: readonly string[];
+  declare features: readonly string[];
+  declare entitlements: readonly string[];
+  declare featureFlags: readonly string[];
+  declare actor: Actor | null;
+  declare authenticationFactors: readonly AuthenticationFactor[];
+  /** Set by principalBaseOf, as the next three. */
+  declare scopes: readonly string[];
+  declare scope: string;
+  declare brandId: string | null;
+  declare claims: JsonObject;
+
+  constructor() {
+    this.roles = EMPTY_LIST;
+    this.sessionId = null;
+    this.organizationId = null;
+    this.organizationSlug = null;
+    this.organizationRole = null;
+    this.permissions = EMPTY_LIST;
+    this.features = EMPTY_LIST;
+    this.entitlements = EMPTY_LIST;
+    this.featureFlags = EMPTY_LIST;
+    this.actor = null;
+    this.authenticationFactors = EMPTY_LIST;
+    this.scopes = EMPTY_LIST;
+    this.scope = '';
+    this.brandId = null;
+    this.claims = NO_PAYLOAD;
+  }
+}
 
 /**
  * A generic OIDC issuer's token: roles from `role`/`roles`/`org_role`, Auth0/WorkOS-style
  * `org_id` and `permissions`, `sid`, `act`.
  */
-export function readGenericClaims(payload: JsonObject): ProviderClaims {
-  return {
-    ...NO_CLAIMS,
-    roles: unique(words(payload.role, /\s+/), words(payload.roles, /\s+/), words(payload.org_role, /\s+/)),
-    sessionId: nonEmptyString(payload.sid),
-    organizationId: nonEmptyString(payload.org_id),
-    permissions: unique(words(payload.permissions, /\s+/)),
-    actor: actorOf(payload),
-  };
+export function readGenericClaims(payload: JsonObject): ClaimsReading {
+  const reading = new ClaimsReading();
+  reading.roles = unique(words(payload.role, /\s+/), words(payload.roles, /\s+/), words(payload.org_role, /\s+/));
+  reading.sessionId = nonEmptyString(payload.sid);
+  reading.organizationId = nonEmptyString(payload.org_id);
+  reading.permissions = unique(words(payload.permissions, /\s+/));
+  reading.actor = actorOf(payload);
+  return reading;
 }

@@ -1,6 +1,6 @@
 /** Clerk session tokens as @clerk/backend reads them: v1 `org_*` claims, v2 `o` and `fea` with the `fpm` bitmask. */
 import type { JsonObject } from '../token/decode.js';
-import { actorOf, NO_CLAIMS, nonEmptyString, objectClaim, stringList, unique, words, type ProviderClaims } from '../principal/provider-claims.js';
+import { actorOf, ClaimsReading, EMPTY_LIST, nonEmptyString, objectClaim, stringList, unique, words } from '../principal/provider-claims.js';
 import type { TokenRefusal } from './types.js';
 
 /** The bits of a decimal string, least significant first (Clerk's `fpm` entries may exceed 2^53). */
@@ -65,7 +65,7 @@ export function clerkClaimRefusal(payload: JsonObject, acceptPendingSessions: bo
 }
 
 /** Roles, permissions and organization of a Clerk session token, spelled as Clerk's `toAuth()` spells them. */
-export function readClerkClaims(payload: JsonObject): ProviderClaims {
+export function readClerkClaims(payload: JsonObject): ClaimsReading {
   let organizationId: string | null;
   let organizationSlug: string | null;
   let organizationRole: string | null;
@@ -86,15 +86,14 @@ export function readClerkClaims(payload: JsonObject): ProviderClaims {
     organizationRole = nonEmptyString(payload.org_role);
     permissions = stringList(payload.org_permissions);
   }
-  return {
-    ...NO_CLAIMS,
-    roles: unique(words(payload.role, /\s+/), words(payload.roles, /\s+/), organizationRole === null ? [] : [organizationRole]),
-    sessionId: nonEmptyString(payload.sid),
-    organizationId,
-    organizationSlug,
-    organizationRole,
-    permissions: unique(permissions),
-    features,
-    actor: actorOf(payload),
-  };
+  const reading = new ClaimsReading();
+  reading.roles = unique(words(payload.role, /\s+/), words(payload.roles, /\s+/), organizationRole === null ? EMPTY_LIST : [organizationRole]);
+  reading.sessionId = nonEmptyString(payload.sid);
+  reading.organizationId = organizationId;
+  reading.organizationSlug = organizationSlug;
+  reading.organizationRole = organizationRole;
+  reading.permissions = unique(permissions);
+  reading.features = features;
+  reading.actor = actorOf(payload);
+  return reading;
 }

@@ -4,7 +4,7 @@ import { configError, validateNonEmptyString } from './validate.js';
 import { assertKnownKeys } from '../options-keys.js';
 import type { JsonWebKeySet } from '../jwk.js';
 import type { JsonObject } from '../token/decode.js';
-import { NO_CLAIMS, nonEmptyString, objectClaim, stringList, unique, type ProviderClaims } from '../principal/provider-claims.js';
+import { ClaimsReading, nonEmptyString, objectClaim, stringList, unique, type ProviderClaims } from '../principal/provider-claims.js';
 import { STYTCH_SESSION_CLAIM } from './stytch-claims.js';
 
 export interface IdentitySessionsOptions {
@@ -43,16 +43,15 @@ export function sessionClaimOf(payload: JsonObject): JsonObject | undefined {
  * (the principal's scopes), brand, organization. Top-level custom claims named `scope`, `roles`,
  * `brand_id` or `permissions` are the app's data (on `principal.claims`) and grant nothing.
  */
-export function readSessionClaim(payload: JsonObject): ProviderClaims {
+export function readSessionClaim(payload: JsonObject): ClaimsReading {
   const session = sessionClaimOf(payload);
-  return {
-    ...NO_CLAIMS,
-    roles: unique(stringList(session?.roles)),
-    permissions: unique(stringList(session?.permissions)),
-    sessionId: nonEmptyString(session?.id),
-    organizationId: nonEmptyString(session?.organization_id),
-    authenticationFactors: Array.isArray(session?.authentication_factors) ? (session.authentication_factors as ProviderClaims['authenticationFactors']) : [],
-  };
+  const reading = new ClaimsReading();
+  reading.roles = unique(stringList(session?.roles));
+  reading.permissions = unique(stringList(session?.permissions));
+  reading.sessionId = nonEmptyString(session?.id);
+  reading.organizationId = nonEmptyString(session?.organization_id);
+  if (Array.isArray(session?.authentication_factors)) reading.authenticationFactors = session.authentication_factors as ProviderClaims['authenticationFactors'];
+  return reading;
 }
 
 /** The scopes and brand of a session JWT: the session claim's permissions and brand only. */

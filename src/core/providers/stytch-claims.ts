@@ -1,6 +1,6 @@
 /** Stytch session JWTs as stytch-node's `authenticateJwtLocal` reads them (B2C and B2B). */
 import type { JsonObject } from '../token/decode.js';
-import { NO_CLAIMS, nonEmptyString, objectClaim, stringList, unique, type AuthenticationFactor, type ProviderClaims } from '../principal/provider-claims.js';
+import { ClaimsReading, nonEmptyString, objectClaim, stringList, unique, type AuthenticationFactor } from '../principal/provider-claims.js';
 import type { TokenRefusal } from './types.js';
 
 export const STYTCH_SESSION_CLAIM = 'https://stytch.com/session';
@@ -29,15 +29,14 @@ function factors(value: unknown): AuthenticationFactor[] {
 }
 
 /** Session id, roles and factors from the session claim; organization id and slug from the B2B claim. */
-export function readStytchClaims(payload: JsonObject): ProviderClaims {
+export function readStytchClaims(payload: JsonObject): ClaimsReading {
   const session = objectClaim(payload[STYTCH_SESSION_CLAIM]);
   const organization = objectClaim(payload[STYTCH_ORGANIZATION_CLAIM]);
-  return {
-    ...NO_CLAIMS,
-    roles: unique(stringList(session?.roles)),
-    sessionId: nonEmptyString(session?.id),
-    organizationId: nonEmptyString(organization?.organization_id),
-    organizationSlug: nonEmptyString(organization?.slug),
-    authenticationFactors: factors(session?.authentication_factors),
-  };
+  const reading = new ClaimsReading();
+  reading.roles = unique(stringList(session?.roles));
+  reading.sessionId = nonEmptyString(session?.id);
+  reading.organizationId = nonEmptyString(organization?.organization_id);
+  reading.organizationSlug = nonEmptyString(organization?.slug);
+  reading.authenticationFactors = factors(session?.authentication_factors);
+  return reading;
 }

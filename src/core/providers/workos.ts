@@ -2,7 +2,7 @@ import type { CommonProviderOptions, Provider, TokenRefusal } from './types.js';
 import type { JsonObject } from '../token/decode.js';
 import { buildProvider, requireOptionsObject } from './build.js';
 import { validateNonEmptyString, validateStringList } from './validate.js';
-import { actorOf, NO_CLAIMS, nonEmptyString, unique, words, type ProviderClaims } from '../principal/provider-claims.js';
+import { actorOf, ClaimsReading, EMPTY_LIST, nonEmptyString, unique, words } from '../principal/provider-claims.js';
 
 export interface WorkOSProviderOptions extends CommonProviderOptions {
   /** Your WorkOS client id (client_...). */
@@ -28,22 +28,18 @@ function refuseWorkosToken(_header: JsonObject, payload: JsonObject): TokenRefus
 }
 
 /** Roles, organization, permissions, entitlements and feature flags as WorkOS's SDK returns them. */
-export function readWorkosClaims(payload: JsonObject): ProviderClaims {
+export function readWorkosClaims(payload: JsonObject): ClaimsReading {
   const role = nonEmptyString(payload.role);
-  // Field by field, not a spread of NO_CLAIMS: one object, read on every cache miss.
-  return {
-    roles: unique(role === null ? NO_CLAIMS.roles : [role], words(payload.roles, /\s+/)),
-    sessionId: nonEmptyString(payload.sid),
-    organizationId: nonEmptyString(payload.org_id),
-    organizationSlug: null,
-    organizationRole: role,
-    permissions: unique(words(payload.permissions, /\s+/)),
-    features: NO_CLAIMS.features,
-    entitlements: unique(words(payload.entitlements, /\s+/)),
-    featureFlags: unique(words(payload.feature_flags, /\s+/)),
-    actor: actorOf(payload),
-    authenticationFactors: NO_CLAIMS.authenticationFactors,
-  };
+  const reading = new ClaimsReading();
+  reading.roles = unique(role === null ? EMPTY_LIST : [role], words(payload.roles, /\s+/));
+  reading.sessionId = nonEmptyString(payload.sid);
+  reading.organizationId = nonEmptyString(payload.org_id);
+  reading.organizationRole = role;
+  reading.permissions = unique(words(payload.permissions, /\s+/));
+  reading.entitlements = unique(words(payload.entitlements, /\s+/));
+  reading.featureFlags = unique(words(payload.feature_flags, /\s+/));
+  reading.actor = actorOf(payload);
+  return reading;
 }
 
 /** WorkOS AuthKit access tokens: the current user base, subject = WorkOS user id. */

@@ -22,18 +22,25 @@ export interface DecodedToken {
 export type TokenShapeProblem = 'token_too_large' | 'token_malformed';
 
 /**
+ * A character above U+00FF. A regular expression, not Buffer.byteLength: V8 answers it for a
+ * Latin-1 string without reading it (15 ns, where counting UTF-8 bytes read all of it: 110 ns).
+ */
+const WIDE_CHARACTER = /[\u0100-\uffff]/;
+
+/**
  * Returns what is wrong with the token's outer shape, or undefined when it looks like a compact
- * JWS: three non-empty segments, ASCII only, no `+` or `/`. The rest of the base64url alphabet is
- * checked where each segment is decoded (see decodedFully): a regular expression over the whole
- * token cost each cache miss more than all of these scans together.
+ * JWS: three non-empty segments, no character above U+00FF, no `+` or `/`. The rest of the
+ * base64url alphabet is checked where each segment is decoded (see decodedFully): matching the
+ * whole token against the alphabet cost each cache miss more than all of these scans together.
  */
 export function checkTokenShape(token: string): TokenShapeProblem | undefined {
   if (token.length > MAX_TOKEN_BYTES) return 'token_too_large';
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first < 1 || second < first + 2 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) return 'token_malformed';
-  // Node's base64 decoders read only the low byte of a character above U+00FF ('Ł' as 'A'): ASCII only.
-  if (Buffer.byteLength(token, 'utf8') !== token.length) return 'token_malformed';
+  // Node's base64 decoders read only the low byte of a character above U+00FF ('Ł' as 'A'): none
+  // of those. (U+0080 to U+00FF are outside the alphabet, so their segment fails decodedFully.)
+  if (WIDE_CHARACTER.test(token)) return 'token_malformed';
   // Base64, not base64url: Node's base64url decoder takes them as '-' and '_'.
   if (token.includes('+') || token.includes('/')) return 'token_malformed';
   return undefined;
