@@ -1,6 +1,6 @@
 import type { CommonProviderOptions, KeySourceConfig, Provider, ProviderKind, TokenRefusal } from './types.js';
 import type { JsonObject } from '../token/decode.js';
-import type { ProviderClaims } from '../principal/provider-claims.js';
+import type { ClaimsReading } from '../principal/provider-claims.js';
 import { assertKnownKeys } from '../options-keys.js';
 import {
   configError,
@@ -31,7 +31,7 @@ interface ProviderDefaults {
   legacyUsers: boolean;
   subjectIsWorkosUser: boolean;
   refuseToken?: (header: JsonObject, payload: JsonObject) => TokenRefusal | undefined;
-  readClaims: (payload: JsonObject) => ProviderClaims;
+  readClaims: (payload: JsonObject) => ClaimsReading;
 }
 
 const acceptAnyKind = (): undefined => undefined;

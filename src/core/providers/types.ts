@@ -1,6 +1,6 @@
 import type { JsonWebKeySet } from '../jwk.js';
 import type { JsonObject } from '../token/decode.js';
-import type { ProviderClaims } from '../principal/provider-claims.js';
+import type { ClaimsReading } from '../principal/provider-claims.js';
 
 export type ProviderKind = 'clerk' | 'workos' | 'stytch' | 'oidc';
 
@@ -61,8 +61,8 @@ export interface Provider {
   readonly subjectIsWorkosUser: boolean;
   /** Returns why the token is not a session token of this provider (checked before any key work). */
   readonly refuseToken: (header: JsonObject, payload: JsonObject) => TokenRefusal | undefined;
-  /** The vendor's reading of a verified payload: roles, organization, permissions, features... */
-  readonly readClaims: (payload: JsonObject) => ProviderClaims;
+  /** The vendor's reading of a verified payload: roles, organization, permissions, features... (a fresh reading per call: it becomes the principal's base). */
+  readonly readClaims: (payload: JsonObject) => ClaimsReading;
   /** Where scopes and brand come from when not the top-level `scope`/`scp` and brand claim (identitySessions(): the session claim only). */
   readonly readAccess?: (payload: JsonObject) => { scopes: readonly string[]; brandId: string | null };
 }

@@ -162,21 +162,20 @@ export class RemoteVerification {
    * accepted this exact token) for the claims and for members an older service does not send.
    */
   private verdict(body: ParsedVerifyResponse, payload: JsonObject): RemoteVerdict {
-    const own = readGenericClaims(payload);
     const scopes = body.scope.split(/\s+/).filter((word) => word !== '');
-    const fields = {
-      roles: body.roles ?? own.roles,
-      sessionId: body.session_id !== undefined ? body.session_id : own.sessionId,
-      organizationId: body.organization_id !== undefined ? body.organization_id : own.organizationId,
-      organizationSlug: body.organization_slug ?? null,
-      organizationRole: body.organization_role ?? null,
-      permissions: body.permissions ?? own.permissions,
-      features: body.features ?? [],
-      entitlements: body.entitlements ?? [],
-      featureFlags: body.feature_flags ?? [],
-      actor: body.actor !== undefined ? body.actor : own.actor,
-      authenticationFactors: body.authentication_factors ?? [],
-    };
+    // The token's own reading (a generic one: no slug, organization role, features or factors), then the service's answer over it.
+    const fields = readGenericClaims(payload);
+    if (body.roles !== undefined) fields.roles = body.roles;
+    if (body.session_id !== undefined) fields.sessionId = body.session_id;
+    if (body.organization_id !== undefined) fields.organizationId = body.organization_id;
+    if (body.organization_slug !== undefined) fields.organizationSlug = body.organization_slug;
+    if (body.organization_role !== undefined) fields.organizationRole = body.organization_role;
+    if (body.permissions !== undefined) fields.permissions = body.permissions;
+    if (body.features !== undefined) fields.features = body.features;
+    if (body.entitlements !== undefined) fields.entitlements = body.entitlements;
+    if (body.feature_flags !== undefined) fields.featureFlags = body.feature_flags;
+    if (body.actor !== undefined) fields.actor = body.actor;
+    if (body.authentication_factors !== undefined) fields.authenticationFactors = body.authentication_factors;
     const base = principalBaseOf(fields, scopes, body.brand_id, payload);
     return { base, identity: { subject: body.subject, workosUserId: body.workos_user_id, clerkUserId: body.clerk_user_id } };
   }
