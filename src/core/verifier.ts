@@ -7,15 +7,16 @@ import { findCredentials } from './request/custom-token.js';
 import { resolveOptions, type ResolvedOptions, type SessionGuardOptions } from './options.js';
 import { assertRequestLike, assertSingleCredential, credentialsFrom, headerCredentials, plainCredentials, readHeaders, RequestShapeError, type Credentials, type NodeRequestLike, type RequestLike } from './request/credentials.js';
 import { checkCsrf } from './request/csrf.js';
+import { repeatedOnConnection } from './request/repeated-authorization.js';
 import { requestFields } from './request/context.js';
 import { MAX_TOKEN_BYTES } from './token/decode.js';
 import { decodeCredentials } from './token/decode-credentials.js';
 import { checkTime, throwIfClaimProblem } from './token/claims.js';
-import { TokenCache, type VerifiedToken } from './token/token-cache.js';
+import { TokenCache, timeChecksHold, timeChecksPassed, type VerifiedToken } from './token/token-cache.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
 import { UncachedTokens } from './uncached-tokens.js';
-import { createPrincipal, type SessionPrincipal } from './principal/principal.js';
+import { principalFrom, type SessionPrincipal } from './principal/principal.js';
 import { LegacyUsers } from './principal/legacy-users.js';
 import { SessionChecks, type Invalidation } from './session/session-checks.js';
 import { invalidationFor, storeHooks } from './session/store-hooks.js';
@@ -47,6 +48,10 @@ export class SessionVerifier {
   /** The cache-miss path: decoding, routing, signature and claims. */
   private readonly uncached: UncachedTokens;
   private readonly sessionChecks: SessionChecks | undefined;
+  /** What a cache hit reads, on the verifier itself: whether it makes the principal and nothing else (no session checks, no onEvent), the cache when a connection's memo may answer (no getToken), the templates. */
+  private readonly plainHits: boolean;
+  private readonly memoCache: TokenCache | undefined;
+  private readonly templates: SessionGuardOptions['templates'];
   /** Events (`emit`: the app's onEvent, undefined without one), and the log lines a user must not miss. */
   private readonly reporter: Reporter;
   private readonly now: () => number;
@@ -86,6 +91,9 @@ export class SessionVerifier {
     if (accountStatus !== undefined || isRevoked !== undefined) {
       this.sessionChecks = new SessionChecks({ accountStatus, isRevoked, statusTtlMs: settings.statusTtlMs, hookTimeoutMs, now, emit }, this.errors);
     }
+    this.plainHits = this.sessionChecks === undefined && reporter.emit === undefined;
+    this.memoCache = options.getToken === undefined ? this.tokenCache : undefined;
+    this.templates = options.templates;
     const verify = async (credentials: Credentials) => this.check(credentials);
     const authenticateOther = (request: RequestLike, optional: boolean) => this.authenticate(request, optional);
     this.firstParty = firstPartySessionsFor(options, { errors: this.errors, now, csrf: settings, verify, reject: (error) => this.reject(error), authenticateOther, isRevoked: options.isRevoked });
@@ -154,14 +162,16 @@ export class SessionVerifier {
     let outcome: SessionPrincipal | Promise<SessionPrincipal>;
     try {
       const connection = (request as NodeRequestLike).socket ?? undefined;
-      const headers = this.options.getToken === undefined ? readHeaders(request) : undefined;
       // The connection's last verified token, sent again in the very same Authorization value: no parsing, no hashing.
-      const repeated = headers?.authorizationCount === 1 && connection !== undefined ? this.tokenCache?.repeatedOn(connection, headers.authorization!) : undefined;
+      const repeated = connection === undefined || this.memoCache === undefined ? undefined : repeatedOnConnection(this.memoCache, connection, request as NodeRequestLike);
       const now = repeated === undefined ? undefined : this.now();
-      if (repeated !== undefined && now !== undefined && this.tokenCache!.stillHeld(repeated, now)) {
-        credentials = headerCredentials(request, repeated.token, headers!);
+      if (repeated !== undefined && now !== undefined && this.memoCache!.stillHeld(repeated, now)) {
+        // A header token has no CSRF check: with no session checks and no events, a hit needs no credentials object.
+        if (this.plainHits && timeChecksHold(repeated.verified, now)) return principalFrom(repeated.verified.base, repeated.token, this.templates, this.guardContext);
+        credentials = headerCredentials(request, repeated.token, readHeaders(request));
         outcome = this.cacheHit(credentials, repeated.verified, now, request);
       } else {
+        const headers = this.options.getToken === undefined ? readHeaders(request) : undefined;
         // A second credential in the header is looked for only on a cache miss, with the shape check (see decodeCredentials).
         credentials = headers === undefined ? findCredentials(request, this.options.getToken, this.settings.cookieName, this.errors) : credentialsFrom(headers, request, this.settings.cookieName, this.errors);
         if (credentials === undefined) {
@@ -255,8 +265,12 @@ export class SessionVerifier {
   /** What a verified token still needs on every request: time, then revocation, CSRF and account status. */
   private authorize(credentials: Credentials, verified: VerifiedToken, now: number): SessionPrincipal | Promise<SessionPrincipal> {
     const provider = verified.provider;
-    throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
-    const principal = createPrincipal(verified.base, provider, verified.identity, credentials.token, this.options.templates, this.guardContext);
+    // A repeat token skips reading its claims while the window its time checks passed in holds.
+    if (!timeChecksHold(verified, now)) {
+      throwIfClaimProblem(this.errors, checkTime(provider, verified.base.claims, now / 1000));
+      timeChecksPassed(verified, now);
+    }
+    const principal = principalFrom(verified.base, credentials.token, this.templates, this.guardContext);
     // Unconfigured checks cost nothing (not even a closure); configured ones answer from their caches when they can.
     if (this.sessionChecks === undefined) {
       checkCsrf(credentials, provider.authorizedParties, this.settings, this.errors);

@@ -20,7 +20,7 @@ test('no token is a 401 missing_token', async () => {
   expectError(res, 401, 'missing_token');
 });
 
-test('a second sessionGuard does not verify again once req.auth is set (an own property of req)', async () => {
+test('a second sessionGuard does not verify again once an earlier one authenticated the request', async () => {
   const other = await startIssuers({ oidc: { kind: 'oidc' } });
   try {
     const app = express();

@@ -53,6 +53,8 @@ interface HeldKeys {
  */
 export class JwksKeySet implements KeySet {
   private held: HeldKeys | undefined;
+  /** Until when the keys held are usable with no refresh due (see hold()): a cached token's check reads only this. */
+  private quietUntil = -Infinity;
   private inflight: Promise<void> | undefined;
   /** When an unknown kid last caused a refetch: the cooldown limits those, it never delays the first. */
   private lastUnknownKidRefetchAt = -Infinity;
@@ -70,6 +72,7 @@ export class JwksKeySet implements KeySet {
   }
 
   stillUsable(now: number): boolean {
+    if (now < this.quietUntil) return true;
     if (this.held === undefined || this.isExpired(now)) return false;
     // Refresh ahead of expiry (and through the stale window); the caller goes on with the keys held.
     if (now >= this.held.fetchedAt + this.opts.maxAgeMs * 0.9) void this.refresh(false);
@@ -199,10 +202,16 @@ export class JwksKeySet implements KeySet {
     return { keys: new LocalKeySet(all), fetchedAt: this.opts.now() };
   }
 
+  /** Keys held from now: usable with no refresh due until 90% of their max age (stillUsable refreshes ahead from there). */
+  private hold(held: HeldKeys): void {
+    this.held = held;
+    this.quietUntil = held.fetchedAt + this.opts.maxAgeMs * 0.9;
+  }
+
   private replace(next: HeldKeys): void {
     const previous = this.held;
     if (previous === undefined) {
-      this.held = next;
+      this.hold(next);
       return;
     }
     const before = previous.keys;
@@ -218,7 +227,7 @@ export class JwksKeySet implements KeySet {
     if (onlyBefore !== undefined && (onlyNow === undefined || !sameKey(onlyBefore, onlyNow))) removed.push(undefined);
     // An unchanged set keeps the keys it imported; a changed one starts afresh, so stale keys never verify again.
     const unchanged = removed.length === 0 && before.all.length === after.all.length;
-    this.held = unchanged ? { keys: before, fetchedAt: next.fetchedAt } : next;
+    this.hold(unchanged ? { keys: before, fetchedAt: next.fetchedAt } : next);
     if (removed.length > 0) this.opts.onKeysRemoved?.(removed);
   }
 }

@@ -41,6 +41,13 @@ export interface PrincipalBase extends ProviderClaims {
   readonly scope: string;
   readonly brandId: string | null;
   readonly claims: Readonly<JsonObject>;
+  /** The token's `iss`. */
+  readonly issuer: string;
+}
+
+/** A base with who the user is and the provider's name: everything a principal copies, in one object (see identify). */
+export interface PrincipalSource extends PrincipalBase, PrincipalIdentity {
+  readonly provider: string;
 }
 
 /** Scopes keep their sources: `scope`, `scp`, then the provider's permissions. */
@@ -73,7 +80,22 @@ export function principalBaseOf(base: ClaimsReading, scopes: readonly string[], 
   base.scope = scopes.length === 0 ? '' : scopes.join(' ');
   base.brandId = brandId;
   base.claims = claims;
+  base.issuer = claims.iss as string;
   return base;
+}
+
+/**
+ * Writes who the user is and the provider's name into a base, so a principal is copied from
+ * that one object: a cached token's request then reads no identity, provider or payload.
+ * Every base is a ClaimsReading (principalBaseOf makes them all).
+ */
+export function identify(base: PrincipalBase, provider: Pick<Provider, 'name'>, identity: PrincipalIdentity): PrincipalSource {
+  const source = base as ClaimsReading;
+  source.subject = identity.subject;
+  source.workosUserId = identity.workosUserId;
+  source.clerkUserId = identity.clerkUserId;
+  source.provider = provider.name;
+  return source;
 }
 
 /** `payload`: deep-frozen (see principalBaseOf). */
@@ -165,35 +187,28 @@ class Principal implements SessionPrincipal {
     guardContextOfPrincipal = (principal) => (#guardContext in principal ? principal.#guardContext : undefined);
   }
 
-  constructor(
-    base: PrincipalBase,
-    provider: string,
-    identity: PrincipalIdentity,
-    token: string,
-    minter: TemplateMinter | undefined,
-    guardContext: GuardContext | undefined,
-  ) {
-    this.subject = identity.subject;
+  constructor(source: PrincipalSource, token: string, minter: TemplateMinter | undefined, guardContext: GuardContext | undefined) {
+    this.subject = source.subject;
     this.type = 'user';
-    this.brandId = base.brandId;
-    this.workosUserId = identity.workosUserId;
-    this.clerkUserId = identity.clerkUserId;
-    this.scope = base.scope;
-    this.scopes = base.scopes;
-    this.roles = base.roles;
-    this.sessionId = base.sessionId;
-    this.organizationId = base.organizationId;
-    this.organizationSlug = base.organizationSlug;
-    this.organizationRole = base.organizationRole;
-    this.permissions = base.permissions;
-    this.features = base.features;
-    this.entitlements = base.entitlements;
-    this.featureFlags = base.featureFlags;
-    this.actor = base.actor;
-    this.authenticationFactors = base.authenticationFactors;
-    this.provider = provider;
-    this.issuer = base.claims.iss as string;
-    this.claims = base.claims;
+    this.brandId = source.brandId;
+    this.workosUserId = source.workosUserId;
+    this.clerkUserId = source.clerkUserId;
+    this.scope = source.scope;
+    this.scopes = source.scopes;
+    this.roles = source.roles;
+    this.sessionId = source.sessionId;
+    this.organizationId = source.organizationId;
+    this.organizationSlug = source.organizationSlug;
+    this.organizationRole = source.organizationRole;
+    this.permissions = source.permissions;
+    this.features = source.features;
+    this.entitlements = source.entitlements;
+    this.featureFlags = source.featureFlags;
+    this.actor = source.actor;
+    this.authenticationFactors = source.authenticationFactors;
+    this.provider = source.provider;
+    this.issuer = source.issuer;
+    this.claims = source.claims;
     this.#token = token;
     this.#minter = minter;
     this.#guardContext = guardContext;
@@ -217,5 +232,10 @@ export function createPrincipal(
   minter?: TemplateMinter,
   guardContext?: GuardContext,
 ): SessionPrincipal {
-  return new Principal(base, provider.name, identity, token, minter, guardContext);
+  return new Principal(identify(base, provider, identity), token, minter, guardContext);
+}
+
+/** createPrincipal() from a base identify() has completed (a cached token's). */
+export function principalFrom(source: PrincipalSource, token: string, minter: TemplateMinter | undefined, guardContext: GuardContext | undefined): SessionPrincipal {
+  return new Principal(source, token, minter, guardContext);
 }

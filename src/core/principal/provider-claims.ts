@@ -103,6 +103,12 @@ export class ClaimsReading implements ProviderClaims {
   declare scope: string;
   declare brandId: string | null;
   declare claims: JsonObject;
+  /** The token's `iss`, set by principalBaseOf; who the user is and the provider's name, set by identify(). */
+  declare issuer: string;
+  declare subject: string;
+  declare workosUserId: string | null;
+  declare clerkUserId: string | null;
+  declare provider: string;
 
   constructor() {
     this.roles = EMPTY_LIST;
@@ -120,6 +126,11 @@ export class ClaimsReading implements ProviderClaims {
     this.scope = '';
     this.brandId = null;
     this.claims = NO_PAYLOAD;
+    this.issuer = '';
+    this.subject = '';
+    this.workosUserId = null;
+    this.clerkUserId = null;
+    this.provider = '';
   }
 }
 

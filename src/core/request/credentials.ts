@@ -60,7 +60,7 @@ export interface SessionHeaders {
 }
 
 /** Whether the header `name` is `lowerName` in any case; `titleName`, its usual spelling, is compared before lower-casing a copy. */
-function isHeader(name: string, lowerName: string, titleName?: string): boolean {
+export function isHeader(name: string, lowerName: string, titleName?: string): boolean {
   return name.length === lowerName.length && (name === lowerName || name === titleName || name.toLowerCase() === lowerName);
 }
 

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { sha256 } from '../hash.js';
 import type { KeySet } from '../keys/key-set.js';
-import type { PrincipalBase, PrincipalIdentity } from '../principal/principal.js';
+import { identify, type PrincipalBase, type PrincipalIdentity, type PrincipalSource } from '../principal/principal.js';
 import type { Provider } from '../providers/types.js';
 
 /** What the verified-token cache keeps: everything a repeat request needs except per-request checks. */
@@ -10,12 +10,32 @@ export interface VerifiedToken {
   /** The provider's key set: a cached verification is only as good as the keys behind it. */
   keySet: KeySet;
   kid: string | undefined;
-  identity: PrincipalIdentity;
-  base: PrincipalBase;
+  /** What the token's principals are copied from: its base, identified. */
+  base: PrincipalSource;
   /** When the cache entry expires (the verifier's clock, ms): min(exp, maxTtl). Set when cached. */
   cachedUntil: number;
   /** Set once the entry has left the cache (evicted, expired, deleted or replaced): a connection's memo of it is then void. */
   evicted: boolean;
+  /**
+   * The time checks (exp, nbf, iat) are known to pass from `timeChecksFrom` to `timeChecksUntil`
+   * (the verifier's clock, ms): a hit in that window skips them (see timeChecksHold).
+   */
+  timeChecksFrom: number;
+  readonly timeChecksUntil: number;
+}
+
+/** Whether the time checks are known to pass at `now`, without reading the token's claims. */
+export function timeChecksHold(verified: VerifiedToken, now: number): boolean {
+  return verified.timeChecksFrom <= now && now <= verified.timeChecksUntil;
+}
+
+/**
+ * Records that the time checks passed at `now`. nbf and iat that pass at a time pass at every
+ * later one, so the window starts at the earliest such time; it ends 1 ms before exp (set when the
+ * entry is made), where exp > now / 1000 - tolerance holds whatever the rounding of exp * 1000.
+ */
+export function timeChecksPassed(verified: VerifiedToken, now: number): void {
+  if (now < verified.timeChecksFrom) verified.timeChecksFrom = now;
 }
 
 /**
@@ -29,19 +49,23 @@ export class VerifiedEntry implements VerifiedToken {
   declare readonly provider: Provider;
   declare readonly keySet: KeySet;
   declare readonly kid: string | undefined;
-  declare readonly identity: PrincipalIdentity;
-  declare readonly base: PrincipalBase;
+  declare readonly base: PrincipalSource;
   declare cachedUntil: number;
   declare evicted: boolean;
+  declare timeChecksFrom: number;
+  declare readonly timeChecksUntil: number;
 
+  /** `base.claims.exp`: a finite number (checkStaticClaims). */
   constructor(provider: Provider, keySet: KeySet, kid: string | undefined, identity: PrincipalIdentity, base: PrincipalBase) {
     this.provider = provider;
     this.keySet = keySet;
     this.kid = kid;
-    this.identity = identity;
-    this.base = base;
+    this.base = identify(base, provider, identity);
     this.cachedUntil = 0;
     this.evicted = false;
+    // Empty until the time checks first pass (timeChecksPassed).
+    this.timeChecksFrom = Infinity;
+    this.timeChecksUntil = (base.claims.exp as number) * 1000 - 1;
   }
 }
 
