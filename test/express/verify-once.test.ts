@@ -79,7 +79,7 @@ describe('on one keep-alive connection', () => {
     const bad = await get('Bearer not-a-jwt');
     const again = await get(`Bearer ${token}`);
     expect([first.status, first.body.subject]).toEqual([200, 'user_01KEEP']);
-    expect([missing.status, missing.body.error]).toEqual([401, 'missing_token']);
+    expect([missing.status, missing.body.error, missing.body.reason]).toEqual([401, 'missing_token', undefined]);
     expect([bad.status, bad.body.error, bad.body.reason]).toEqual([401, 'invalid_token', 'token_malformed']);
     expect([again.status, again.body.subject]).toEqual([200, 'user_01KEEP']);
     // One connection throughout (the agent keeps one socket).

@@ -2,18 +2,15 @@ import { sha256 } from '../hash.js';
 import { LRUCache } from 'lru-cache';
 import type { ErrorFactory, SessionError, SessionErrorBody, SessionErrorCode } from '../errors.js';
 import type { JsonObject } from '../token/decode.js';
-import { createPrincipal, principalBaseOf, type PrincipalBase, type PrincipalIdentity, type SessionPrincipal, type TemplateMinter } from '../principal/principal.js';
+import { identify, principalBaseOf, principalFrom, type PrincipalSource, type SessionPrincipal, type TemplateMinter } from '../principal/principal.js';
 import { readGenericClaims } from '../principal/provider-claims.js';
 import type { SessionGuardOptions } from '../options.js';
 import { readCapped } from '../keys/fetch-key-set.js';
 import { parseVerifyResponse, type ParsedVerifyResponse } from '../principal/verify-response.js';
 import { isRemoteProvider, type RemoteProvider } from './remote-provider.js';
 
-/** What a 200 from the remote yields, cached per token. */
-interface RemoteVerdict {
-  base: PrincipalBase;
-  identity: PrincipalIdentity;
-}
+/** What a 200 from the remote yields, cached per token: what the token's principals are copied from. */
+type RemoteVerdict = PrincipalSource;
 
 interface RemoteDependencies {
   errors: ErrorFactory;
@@ -90,7 +87,7 @@ export class RemoteVerification {
         if (ttl > 0) this.cache.set(key, verdict, { ttl });
       }
     }
-    return createPrincipal(verdict.base, this.provider, verdict.identity, token, this.deps.minter);
+    return principalFrom(verdict, token, this.deps.minter, undefined);
   }
 
   /** One call to the remote: a verdict, the remote's own 401/403, or a 503. */
@@ -177,7 +174,7 @@ export class RemoteVerification {
     if (body.actor !== undefined) fields.actor = body.actor;
     if (body.authentication_factors !== undefined) fields.authenticationFactors = body.authentication_factors;
     const base = principalBaseOf(fields, scopes, body.brand_id, payload);
-    return { base, identity: { subject: body.subject, workosUserId: body.workos_user_id, clerkUserId: body.clerk_user_id } };
+    return identify(base, this.provider, { subject: body.subject, workosUserId: body.workos_user_id, clerkUserId: body.clerk_user_id });
   }
 }
 
